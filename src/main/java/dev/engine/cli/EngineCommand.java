@@ -1,0 +1,67 @@
+package dev.engine.cli;
+
+import java.nio.file.Path;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+@Command(name = "engine",
+        mixinStandardHelpOptions = true,
+        versionProvider = Version.class,
+        sortOptions = false,
+        usageHelpAutoWidth = true,
+        description = {
+            "Drives a git repository of homelab infrastructure to green, stage by stage.",
+            "",
+            "A stage is a command from context_map.yaml. When it fails the engine fingerprints the",
+            "error, lets the local executor try a fix while the failure is new, then gives up or",
+            "escalates. State lives in the home's state/ folder; every decision is in state/audit.jsonl.",
+        },
+        footerHeading = "%nExit codes:%n",
+        footer = {
+            "  0  success; all requested stages green (also after a clean stop by SIGTERM/SIGINT)",
+            "  1  a stage is not green (failed, give_up)",
+            "  2  usage or configuration error (the message names file, line and field)",
+            "  3  another engine holds the lock on this home",
+            "",
+            "The bash loop's spellings `engine <stage> --reset` and `engine --reset <stage>` also work.",
+        },
+        subcommands = {
+            RunCommand.class, StatusCommand.class, ResetCommand.class, AuditCommand.class,
+            HashCommand.class, ValidateCommand.class, DemoCommand.class,
+        })
+public final class EngineCommand implements Runnable {
+    final CliContext ctx;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--home", scope = ScopeType.INHERITED, paramLabel = "DIR",
+            description = "Folder with context_map.yaml and the runtime folders (default: the workspace root, else its ai/ folder).")
+    Path home;
+
+    @Option(names = "--workspace", scope = ScopeType.INHERITED, paramLabel = "DIR",
+            description = "The git repository being converged (default: the git top level of the current directory).")
+    Path workspace;
+
+    @Option(names = "--verbose", scope = ScopeType.INHERITED, description = "Copy stage output to the terminal; print stack traces on internal errors.")
+    boolean verbose;
+
+    @Option(names = "--no-color", scope = ScopeType.INHERITED, description = "No colours or terminal control codes (also when NO_COLOR is set).")
+    boolean noColor;
+
+    public EngineCommand(CliContext ctx) {
+        this.ctx = ctx;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(ctx.out());
+    }
+
+    boolean interactive() {
+        return ctx.interactive() && !noColor && !ctx.env().containsKey("NO_COLOR");
+    }
+}

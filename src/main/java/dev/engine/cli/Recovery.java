@@ -1,0 +1,24 @@
+package dev.engine.cli;
+
+import dev.engine.state.StageStatus;
+import java.io.IOException;
+import java.util.Map;
+
+/**
+ * A stage still marked {@code running} when a new engine takes the lock was being run by an engine
+ * that died (kill -9, power loss). It is marked failed, uncounted, and the fact is audited.
+ */
+final class Recovery {
+    private Recovery() {}
+
+    static void recoverInterrupted(Session s) throws IOException {
+        for (Map.Entry<String, StageStatus> e : s.state().statuses().entrySet()) {
+            if (e.getValue() == StageStatus.RUNNING) {
+                String reason = "the engine that was running this stage stopped before the attempt ended";
+                s.state().updateInfo(e.getKey(), i -> i.withReason(reason));
+                s.state().setStatus(e.getKey(), StageStatus.FAILED);
+                s.audit().append(e.getKey(), "recovered", Map.of("previous_status", "running", "reason", reason));
+            }
+        }
+    }
+}

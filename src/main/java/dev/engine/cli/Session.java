@@ -1,0 +1,32 @@
+package dev.engine.cli;
+
+import dev.engine.audit.AuditLog;
+import dev.engine.config.ConfigException;
+import dev.engine.config.ContextMap;
+import dev.engine.config.ContextMapLoader;
+import dev.engine.config.Layout;
+import dev.engine.config.LayoutLocator;
+import dev.engine.config.Settings;
+import dev.engine.state.StateStore;
+import java.util.Map;
+import java.util.Optional;
+
+/** A command's view of one home: where it is, its configuration and its state. */
+record Session(Layout layout, ContextMap map, Settings settings, StateStore state, AuditLog audit) {
+
+    static Session open(EngineCommand root) throws ConfigException {
+        return open(root, Map.of());
+    }
+
+    static Session open(EngineCommand root, Map<String, String> settingFlags) throws ConfigException {
+        // Relative flags are relative to the caller's directory, which in tests is not the JVM's.
+        Layout layout = LayoutLocator.locate(
+                Optional.ofNullable(root.workspace).map(p -> root.ctx.cwd().resolve(p)),
+                Optional.ofNullable(root.home).map(p -> root.ctx.cwd().resolve(p)),
+                root.ctx.cwd());
+        ContextMap map = ContextMapLoader.load(layout.contextMap());
+        Settings settings = Settings.resolve(settingFlags, root.ctx.env(), map);
+        return new Session(layout, map, settings, new StateStore(layout.stateDir()),
+                new AuditLog(layout.stateDir(), root.ctx.clock()));
+    }
+}

@@ -1,0 +1,46 @@
+package dev.engine.cli;
+
+import dev.engine.git.PendingCommits;
+import dev.engine.state.EngineLock;
+import dev.engine.state.ErrorRecord;
+import dev.engine.state.StageInfo;
+import dev.engine.state.StageStatus;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** The document behind {@code status} and {@code status --json}; built from state without taking the lock. */
+record StatusReport(String home, String workspace, List<Row> stages, String aiBranch, Integer pendingAiCommits,
+                    boolean lockHeld, String lockHolder) {
+
+    record Row(String name, String status, String reason, int attempts, int attemptCounter, String lastFingerprint,
+               int apiCalls, int apiCallBudget, int stageApiCalls, int stageApiCallCap, long tokens, String lastRun,
+               Long lastDurationMs, Integer lastExit, String lastLog, boolean inContextMap) {}
+
+    static StatusReport build(Session s) throws IOException {
+        Map<String, StageStatus> statuses = s.state().statuses();
+        Map<String, StageInfo> infos = s.state().infos();
+        List<String> names = new ArrayList<>(s.map().stageNames());
+        statuses.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        List<Row> rows = new ArrayList<>();
+        for (String name : names) {
+            StageInfo info = infos.getOrDefault(name, StageInfo.empty());
+            Map<String, ErrorRecord> errors = s.state().errorsOf(name, names);
+            Optional<ErrorRecord> current = Optional.ofNullable(info.lastFingerprint())
+                    .flatMap(fp -> errors.values().stream().filter(e -> fp.equals(e.fingerprint())).findFirst());
+            int stageCalls = errors.values().stream().mapToInt(ErrorRecord::apiCalls).sum();
+            long tokens = errors.values().stream().mapToLong(ErrorRecord::tokens).sum() + info.tokens();
+            rows.add(new Row(name, statuses.getOrDefault(name, StageStatus.IDLE).wire(), info.reason(),
+                    current.map(ErrorRecord::attempts).orElse(0), info.attemptCounter(), info.lastFingerprint(),
+                    current.map(ErrorRecord::apiCalls).orElse(0), s.settings().apiCallBudget(), stageCalls,
+                    s.settings().stageApiCallCap(), tokens, info.lastRun(), info.lastDurationMs(), info.lastExit(),
+                    info.lastLog(), s.map().stage(name).isPresent()));
+        }
+        boolean held = EngineLock.isHeld(s.layout().stateDir());
+        return new StatusReport(s.layout().home().toString(), s.layout().workspace().toString(), rows,
+                s.settings().aiBranch(), PendingCommits.count(s.layout().workspace(), s.settings().aiBranch()).orElse(null),
+                held, held ? EngineLock.readHolder(s.layout().stateDir().resolve(EngineLock.FILE)) : null);
+    }
+}

@@ -1,0 +1,151 @@
+package dev.engine.cli;
+
+import dev.engine.config.ConfigException;
+import dev.engine.config.StageSpec;
+import java.io.File;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import org.eclipse.jgit.api.Git;
+import org.eclipse.jgit.api.Status;
+import org.eclipse.jgit.api.errors.GitAPIException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "validate", mixinStandardHelpOptions = true,
+        description = {
+            "Check context_map.yaml (every problem with file, line and field), settings, master_memo.md,",
+            "the tools stages need on PATH (talosctl, kubectl, each stage command), the git state of the",
+            "workspace and whether OPENAI_API_KEY is set (its value is never printed).",
+            "Exit 0: fine (warnings allowed); 1: something a run would trip over; 2: configuration errors.",
+        })
+final class ValidateCommand implements Callable<Integer> {
+    @ParentCommand
+    EngineCommand root;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream out = root.ctx.out();
+        Session s;
+        try {
+            s = Session.open(root);
+        } catch (ConfigException e) {
+            out.println("configuration: " + e.problems().size() + " problem(s)");
+            e.problems().forEach(p -> out.println("  error: " + p));
+            return 2;
+        }
+        List<String> errors = new ArrayList<>();
+        List<String> warnings = new ArrayList<>();
+        s.map().warnings().forEach(w -> warnings.add(w.toString()));
+        out.println("home:      " + s.layout().home());
+        out.println("workspace: " + s.layout().workspace());
+        out.println("config:    " + s.map().stages().size() + " stages (" + String.join(", ", s.map().stageNames()) + ")");
+
+        checkMemo(s, warnings);
+        checkTools(s, errors, warnings);
+        checkGit(s, out, warnings);
+        String key = root.ctx.env().get("OPENAI_API_KEY");
+        out.println("OPENAI_API_KEY: " + (key == null || key.isBlank() ? "not set (escalation unavailable)" : "set"));
+        if (s.settings().executorCommand().isPresent()) {
+            warnings.add("EXECUTOR_COMMAND is set but this version does not run executors yet; failures are only re-run");
+        }
+        s.map().stages().stream().filter(st -> st.host().isPresent()).forEach(st ->
+                warnings.add("stages." + st.name() + ".host: SSH stages are not supported by this version; the stage will fail"));
+
+        warnings.forEach(w -> out.println("  warning: " + w));
+        errors.forEach(e -> out.println("  error: " + e));
+        out.println(errors.isEmpty() ? "ok" + (warnings.isEmpty() ? "" : " (" + warnings.size() + " warning(s))")
+                : errors.size() + " error(s)");
+        return errors.isEmpty() ? 0 : 1;
+    }
+
+    private void checkMemo(Session s, List<String> warnings) throws IOException {
+        Path memo = s.layout().memo();
+        if (!Files.isRegularFile(memo)) {
+            warnings.add(memo + ": missing; case files will carry no architecture sections");
+            return;
+        }
+        String text = Files.readString(memo, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
+        Set<String> sections = new LinkedHashSet<>();
+        s.map().stages().forEach(st -> sections.addAll(st.architectureSections()));
+        for (String section : sections) {
+            List<String> words = new ArrayList<>(List.of(section));
+            words.addAll(s.map().sectionKeywords().getOrDefault(section, List.of()));
+            if (words.stream().noneMatch(w -> text.contains(w.toLowerCase(Locale.ROOT)))) {
+                warnings.add("master_memo.md: architecture section '" + section + "' matches no heading or keyword");
+            }
+        }
+    }
+
+    private void checkTools(Session s, List<String> errors, List<String> warnings) {
+        for (String tool : List.of("talosctl", "kubectl")) {
+            if (onPath(tool).isEmpty()) {
+                warnings.add("tool not on PATH: " + tool);
+            }
+        }
+        Set<String> seen = new LinkedHashSet<>();
+        for (StageSpec st : s.map().stages()) {
+            String program = firstWord(st.command());
+            if (!seen.add(program) || st.host().isPresent()) {
+                continue;
+            }
+            if (program.contains("/")) {
+                Path p = s.layout().workspace().resolve(program);
+                if (!Files.isRegularFile(p)) {
+                    errors.add("stages." + st.name() + ".command: " + program + " does not exist in the workspace");
+                } else if (!Files.isExecutable(p)) {
+                    errors.add("stages." + st.name() + ".command: " + program + " is not executable (chmod +x " + program + ")");
+                }
+            } else if (onPath(program).isEmpty() && !isShellWord(program)) {
+                errors.add("stages." + st.name() + ".command: " + program + " is not on PATH");
+            }
+        }
+    }
+
+    private void checkGit(Session s, PrintStream out, List<String> warnings) {
+        try (Git git = Git.open(s.layout().workspace().toFile())) {
+            String branch = git.getRepository().getBranch();
+            Status st = git.status().call();
+            int dirty = st.getUncommittedChanges().size() + st.getUntracked().size();
+            boolean ai = git.getRepository().resolve("refs/heads/" + s.settings().aiBranch()) != null;
+            out.println("git:       on " + branch + ", " + (dirty == 0 ? "clean" : dirty + " uncommitted/untracked path(s)")
+                    + ", AI branch " + s.settings().aiBranch() + (ai ? " exists" : " not created yet"));
+        } catch (IOException | GitAPIException e) {
+            warnings.add("git: cannot read the repository at " + s.layout().workspace() + ": " + e.getMessage());
+        }
+    }
+
+    private Optional<Path> onPath(String program) {
+        String path = root.ctx.env().getOrDefault("PATH", "");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return Optional.of(Path.of(dir, program));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String firstWord(String command) {
+        String t = command.strip();
+        int i = 0;
+        while (i < t.length() && !Character.isWhitespace(t.charAt(i)) && t.charAt(i) != ';' && t.charAt(i) != '|') {
+            i++;
+        }
+        return t.substring(0, i);
+    }
+
+    /** Builtins and keywords a command line may start with; they need no file on PATH. */
+    private static boolean isShellWord(String w) {
+        return Set.of("cd", "true", "false", "exit", "echo", "test", "[", "source", ".", "export", "set", "if", "for", "while", "env").contains(w)
+                || w.contains("=");
+    }
+}

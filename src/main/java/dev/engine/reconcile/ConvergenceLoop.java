@@ -1,0 +1,199 @@
+package dev.engine.reconcile;
+
+import dev.engine.audit.AuditLog;
+import dev.engine.config.Durations;
+import dev.engine.config.StageSpec;
+import dev.engine.escalation.EscalationOutcome;
+import dev.engine.escalation.EscalationRequest;
+import dev.engine.escalation.Escalator;
+import dev.engine.executor.Executor;
+import dev.engine.executor.ExecutorOutcome;
+import dev.engine.executor.ExecutorRequest;
+import dev.engine.fingerprint.Fingerprinter;
+import dev.engine.reconcile.Observation.Attempt;
+import dev.engine.stage.Cancellation;
+import dev.engine.stage.StageResult;
+import dev.engine.stage.StageRunner;
+import dev.engine.state.ErrorRecord;
+import dev.engine.state.StageInfo;
+import dev.engine.state.StageStatus;
+import dev.engine.state.StateStore;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Carries out {@link Reconciler} decisions for one stage: runs attempts, records fingerprints,
+ * state and audit events, and calls the executor and escalation tiers. All side effects of
+ * converging live here or behind the interfaces it is given.
+ */
+public final class ConvergenceLoop {
+
+    /** The parts the loop drives; tests replace any of them. */
+    public record Parts(StateStore state, AuditLog audit, StageRunner runner, Fingerprinter fingerprinter,
+                        Executor executor, Escalator escalator, Clock clock, Cancellation cancellation,
+                        PrintStream out, Path logsDir, Path home, List<String> allStages) {}
+
+    /** Where a stage ended up after {@link #converge}. */
+    public record Report(String stage, StageStatus status, String reason) {
+        public boolean green() {
+            return status == StageStatus.GREEN;
+        }
+    }
+
+    private final Parts p;
+
+    public ConvergenceLoop(Parts parts) {
+        this.p = parts;
+    }
+
+    public Report converge(StageSpec stage, Policy policy) throws IOException {
+        String name = stage.name();
+        StageStatus before = p.state().status(name);
+        StageInfo info = p.state().info(name);
+        Decision d = Reconciler.decide(new Observation(name, before, info.reason(), Optional.empty(), 0), policy);
+        if (d instanceof Decision.Refuse refuse) {
+            audit(name, "refused", Map.of("reason", refuse.reason()));
+            p.out().println(name + ": not run: " + refuse.reason());
+            return new Report(name, StageStatus.GIVE_UP, refuse.reason());
+        }
+        int attemptsThisRun = 0;
+        while (true) {
+            attemptsThisRun++;
+            int attempt = p.state().updateInfo(name, StageInfo::withAttemptStarted).attemptCounter();
+            p.state().setStatus(name, StageStatus.RUNNING);
+            audit(name, "attempt_started", ordered("attempt", attempt, "command", stage.command()));
+            StageResult result = p.runner().run(stage, attempt, p.logsDir(), p.cancellation());
+            String log = p.home().relativize(result.log()).toString();
+            audit(name, "attempt_finished", ordered("attempt", attempt, "outcome", result.outcome().name().toLowerCase(),
+                    "exit_code", result.exitCode().orElse(null), "duration_ms", result.duration().toMillis(),
+                    "log", log, "detail", result.detail()));
+
+            Attempt observed = observe(stage, result, log);
+            p.state().updateInfo(name, i -> i.withRun(observed.fingerprint(), p.clock().instant().toString(),
+                    result.duration().toMillis(), result.exitCode().orElse(null), log));
+            d = Reconciler.decide(new Observation(name, before, info.reason(), Optional.of(observed), attemptsThisRun), policy);
+            audit(name, "decision", decisionDetails(d));
+            say(name, attempt, result, observed, log);
+
+            if (d instanceof Decision.Green) {
+                int cleared = p.state().clearErrors(name, p.allStages());
+                finish(name, StageStatus.GREEN, null);
+                audit(name, "green", ordered("attempt", attempt, "error_entries_cleared", cleared));
+                p.out().println(name + ": green");
+                return new Report(name, StageStatus.GREEN, null);
+            } else if (d instanceof Decision.GiveUp g) {
+                finish(name, StageStatus.GIVE_UP, g.reason());
+                audit(name, "give_up", Map.of("reason", g.reason()));
+                p.out().println(name + ": give_up: " + g.reason());
+                return new Report(name, StageStatus.GIVE_UP, g.reason());
+            } else if (d instanceof Decision.Stop s) {
+                boolean interrupted = observed.kind() == Attempt.Kind.INTERRUPTED;
+                // An interrupted attempt says nothing about the stage: it goes back to idle, uncounted.
+                StageStatus status = interrupted ? StageStatus.IDLE : StageStatus.FAILED;
+                finish(name, status, s.reason());
+                audit(name, interrupted ? "interrupted" : "stopped", Map.of("reason", s.reason()));
+                p.out().println(name + ": " + status.wire() + ": " + s.reason());
+                return new Report(name, status, s.reason());
+            } else if (d instanceof Decision.RunExecutor x) {
+                finish(name, StageStatus.FAILED, result.detail());
+                runExecutor(stage, x, result.log());
+            } else if (d instanceof Decision.Escalate e) {
+                finish(name, StageStatus.FAILED, result.detail());
+                escalate(stage, e, result.log());
+            } else {
+                throw new IllegalStateException("unexpected decision after an attempt: " + d);
+            }
+            if (p.cancellation().isCancelled()) {
+                finish(name, StageStatus.FAILED, result.detail());
+                audit(name, "interrupted", Map.of("reason", p.cancellation().reason()));
+                return new Report(name, StageStatus.FAILED, result.detail());
+            }
+        }
+    }
+
+    private Attempt observe(StageSpec stage, StageResult result, String log) throws IOException {
+        if (result.passed()) {
+            return new Attempt(Attempt.Kind.PASSED, null, 0, 0, 0, "");
+        }
+        if (result.outcome() == StageResult.Outcome.INTERRUPTED) {
+            return new Attempt(Attempt.Kind.INTERRUPTED, null, 0, 0, 0, result.detail());
+        }
+        String fp = p.fingerprinter().of(result.log()).hash();
+        String now = p.clock().instant().toString();
+        ErrorRecord rec = p.state().updateError(stage.name(), fp, now, r -> r.withFailure(now, log));
+        int stageCalls = p.state().errorsOf(stage.name(), p.allStages()).values().stream().mapToInt(ErrorRecord::apiCalls).sum();
+        audit(stage.name(), "fingerprint", ordered("fingerprint", fp, "attempts", rec.attempts(), "api_calls", rec.apiCalls(), "log", log));
+        return new Attempt(Attempt.Kind.FAILED, fp, rec.attempts(), rec.apiCalls(), stageCalls, result.detail());
+    }
+
+    private void runExecutor(StageSpec stage, Decision.RunExecutor x, Path log) throws IOException {
+        ExecutorOutcome outcome = p.executor().attempt(new ExecutorRequest(stage, x.fingerprint(), x.attempts(), log));
+        String now = p.clock().instant().toString();
+        p.state().updateError(stage.name(), x.fingerprint(), now, r -> r.withSource("executor", now));
+        Map<String, Object> details = ordered("fingerprint", x.fingerprint(), "outcome", kind(outcome), "summary", outcome.summary());
+        if (outcome instanceof ExecutorOutcome.Applied a) {
+            details.put("commit", a.commit());
+        }
+        audit(stage.name(), "executor", details);
+        p.out().println(stage.name() + ": executor: " + outcome.summary() + "; re-running");
+    }
+
+    private void escalate(StageSpec stage, Decision.Escalate e, Path log) throws IOException {
+        EscalationOutcome outcome = p.escalator().escalate(new EscalationRequest(stage, e.fingerprint(), e.apiCallsUsed(), log));
+        audit(stage.name(), "escalation", ordered("fingerprint", e.fingerprint(), "outcome", kind(outcome), "summary", outcome.summary()));
+        p.out().println(stage.name() + ": escalation: " + outcome.summary());
+    }
+
+    private void finish(String stage, StageStatus status, String reason) throws IOException {
+        p.state().updateInfo(stage, i -> i.withReason(reason));
+        p.state().setStatus(stage, status);
+    }
+
+    private void say(String stage, int attempt, StageResult r, Attempt a, String log) {
+        String how = switch (r.outcome()) {
+            case PASSED -> "passed";
+            case INTERRUPTED -> "interrupted";
+            default -> "failed (" + r.detail() + ")";
+        };
+        String fp = a.fingerprint() == null ? "" : "  fingerprint " + a.fingerprint() + " seen " + a.fingerprintAttempts() + "x";
+        p.out().println(stage + ": attempt " + attempt + " " + how + " in " + Durations.format(r.duration()) + fp + "  log " + log);
+    }
+
+    private static Map<String, Object> decisionDetails(Decision d) {
+        Map<String, Object> m = ordered("decision", d.getClass().getSimpleName());
+        if (d instanceof Decision.RunExecutor x) {
+            m.put("fingerprint", x.fingerprint());
+            m.put("attempts", x.attempts());
+        } else if (d instanceof Decision.Escalate e) {
+            m.put("fingerprint", e.fingerprint());
+            m.put("api_calls_used", e.apiCallsUsed());
+        } else if (d instanceof Decision.GiveUp g) {
+            m.put("reason", g.reason());
+        } else if (d instanceof Decision.Stop s) {
+            m.put("reason", s.reason());
+        }
+        return m;
+    }
+
+    private static String kind(Object sealedValue) {
+        return sealedValue.getClass().getSimpleName();
+    }
+
+    private void audit(String stage, String event, Map<String, Object> details) throws IOException {
+        p.audit().append(stage, event, details);
+    }
+
+    static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.engine.reconcile;
+
+import dev.engine.reconcile.Observation.Attempt;
+import dev.engine.state.StageStatus;
+
+/**
+ * The reconcile decision as a pure function, in the manner of controller-runtime's
+ * {@code Reconcile -> Result}: the loop gathers an {@link Observation}, this decides, the loop
+ * carries the decision out. No I/O here, so every path is testable with plain values.
+ */
+public final class Reconciler {
+    private Reconciler() {}
+
+    public static Decision decide(Observation o, Policy p) {
+        if (o.last().isEmpty()) {
+            if (o.status() == StageStatus.GIVE_UP) {
+                return new Decision.Refuse("stage " + o.stage() + " is give_up"
+                        + (o.statusReason() == null || o.statusReason().isBlank() ? "" : " (" + o.statusReason() + ")")
+                        + "; a human must look at it, then run `engine reset " + o.stage() + "`");
+            }
+            return new Decision.RunStage();
+        }
+        Attempt a = o.last().get();
+        switch (a.kind()) {
+            case PASSED:
+                return new Decision.Green();
+            case INTERRUPTED:
+                return new Decision.Stop("interrupted: " + a.detail());
+            default:
+                break;
+        }
+        Decision tier = afterFailure(a, p);
+        if (tier instanceof Decision.GiveUp) {
+            return tier;
+        }
+        if (o.attemptsThisRun() >= p.maxAttemptsPerRun()) {
+            return new Decision.Stop("attempt limit of this run reached (" + p.maxAttemptsPerRun()
+                    + " attempts); the stage stays failed and the next run continues");
+        }
+        return tier;
+    }
+
+    private static Decision afterFailure(Attempt a, Policy p) {
+        if (a.fingerprintAttempts() < p.executorRetryThreshold()) {
+            return new Decision.RunExecutor(a.fingerprint(), a.fingerprintAttempts());
+        }
+        if (p.escalationUnavailable().isPresent()) {
+            return new Decision.GiveUp("failure " + a.fingerprint() + " seen " + a.fingerprintAttempts()
+                    + " times and escalation is unavailable: " + p.escalationUnavailable().get());
+        }
+        if (a.apiCallsForFingerprint() >= p.apiCallBudget()) {
+            return new Decision.GiveUp("API call budget spent for failure " + a.fingerprint() + " ("
+                    + a.apiCallsForFingerprint() + "/" + p.apiCallBudget() + " calls)");
+        }
+        if (a.apiCallsForStage() >= p.stageApiCallCap()) {
+            return new Decision.GiveUp("per-stage API call cap reached (" + a.apiCallsForStage() + "/"
+                    + p.stageApiCallCap() + " calls since the stage was last green or reset)");
+        }
+        return new Decision.Escalate(a.fingerprint(), a.apiCallsForFingerprint());
+    }
+}

@@ -1,0 +1,16 @@
+package dev.engine.stage;
+
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * How one command ended.
+ *
+ * @param exitCode empty when the command never started or was killed for a timeout or a stop request
+ * @param startError why the command could not be started at all (empty when it started)
+ */
+public record CommandOutcome(Optional<Integer> exitCode, boolean timedOut, boolean interrupted, Duration duration, Optional<String> startError) {
+    public boolean succeeded() {
+        return exitCode.isPresent() && exitCode.get() == 0 && !timedOut && !interrupted;
+    }
+}

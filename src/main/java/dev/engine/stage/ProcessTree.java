@@ -1,0 +1,63 @@
+package dev.engine.stage;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Stops a command and everything it started. Commands are launched as leaders of their own
+ * session ({@code setsid}), so one signal to the process group reaches grandchildren that were
+ * re-parented to init; the descendant walk covers systems without {@code setsid}.
+ */
+public final class ProcessTree {
+    private static final Path SETSID = Path.of("/usr/bin/setsid");
+    private static final Path KILL = Path.of("/usr/bin/kill");
+    private static final Path KILL_ALT = Path.of("/bin/kill");
+
+    private ProcessTree() {}
+
+    /** The argv prefix that makes a command its own process group, or nothing when setsid is missing. */
+    public static List<String> sessionPrefix() {
+        return Files.isExecutable(SETSID) ? List.of(SETSID.toString(), "-w") : List.of();
+    }
+
+    /** SIGTERM to the group and all descendants, then SIGKILL after {@code grace} if anything is still alive. */
+    public static void stop(Process process, Duration grace) {
+        long pid = process.pid();
+        List<ProcessHandle> descendants = process.descendants().toList();
+        signalGroup(pid, "TERM");
+        process.destroy();
+        descendants.forEach(ProcessHandle::destroy);
+        try {
+            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS) && descendants.stream().noneMatch(ProcessHandle::isAlive)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        signalGroup(pid, "KILL");
+        process.destroyForcibly();
+        descendants.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private static void signalGroup(long pid, String signal) {
+        Path kill = Files.isExecutable(KILL) ? KILL : KILL_ALT;
+        if (!Files.isExecutable(kill) || sessionPrefix().isEmpty()) {
+            return;
+        }
+        try {
+            Process p = new ProcessBuilder(kill.toString(), "-s", signal, "--", "-" + pid)
+                    .redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            p.waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // the descendant walk in stop() still runs
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

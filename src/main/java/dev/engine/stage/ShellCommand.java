@@ -1,0 +1,117 @@
+package dev.engine.stage;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.zeroturnaround.exec.ProcessExecutor;
+import org.zeroturnaround.exec.ProcessResult;
+import org.zeroturnaround.exec.StartedProcess;
+
+/**
+ * Runs a command line through bash, as the bash loop did (stage commands in context_map.yaml are
+ * shell command lines). The environment is exactly the one given, not the engine's own plus
+ * additions, so callers decide what a child sees.
+ */
+public final class ShellCommand {
+    private static final Duration KILL_GRACE = Duration.ofSeconds(3);
+    private static final Duration POLL = Duration.ofMillis(50);
+
+    private ShellCommand() {}
+
+    public static CommandOutcome run(String commandLine, Path cwd, Map<String, String> env, Duration timeout,
+                                     OutputStream sink, Cancellation cancellation) {
+        List<String> argv = new ArrayList<>(ProcessTree.sessionPrefix());
+        argv.add(shell());
+        argv.add("-c");
+        argv.add(commandLine);
+        long start = System.nanoTime();
+        StartedProcess started;
+        try {
+            started = new ProcessExecutor()
+                    .command(argv)
+                    .directory(cwd.toFile())
+                    .environment(exactly(env))
+                    .redirectInput(InputStream.nullInputStream())
+                    .redirectOutput(sink)
+                    .redirectErrorStream(true)
+                    .exitValueAny()
+                    .start();
+        } catch (IOException e) {
+            return new CommandOutcome(Optional.empty(), false, false, elapsed(start), Optional.of(e.getMessage()));
+        }
+        Process process = started.getProcess();
+        Future<ProcessResult> future = started.getFuture();
+        boolean[] stopRequested = {false};
+        try (AutoCloseable unregister = cancellation.onCancel(() -> {
+            synchronized (stopRequested) {
+                stopRequested[0] = true;
+            }
+            ProcessTree.stop(process, KILL_GRACE);
+        })) {
+            long deadline = start + timeout.toNanos();
+            while (true) {
+                try {
+                    ProcessResult r = future.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
+                    boolean interrupted;
+                    synchronized (stopRequested) {
+                        interrupted = stopRequested[0];
+                    }
+                    return new CommandOutcome(interrupted ? Optional.empty() : Optional.of(r.getExitValue()),
+                            false, interrupted, elapsed(start), Optional.empty());
+                } catch (TimeoutException stillRunning) {
+                    if (System.nanoTime() - deadline > 0) {
+                        ProcessTree.stop(process, KILL_GRACE);
+                        waitQuietly(future);
+                        return new CommandOutcome(Optional.empty(), true, false, elapsed(start), Optional.empty());
+                    }
+                }
+            }
+        } catch (ExecutionException e) {
+            return new CommandOutcome(Optional.empty(), false, false, elapsed(start), Optional.of(String.valueOf(e.getCause())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            ProcessTree.stop(process, KILL_GRACE);
+            return new CommandOutcome(Optional.empty(), false, true, elapsed(start), Optional.empty());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** zt-exec adds to the inherited environment; a null value removes a variable, which makes it exact. */
+    private static Map<String, String> exactly(Map<String, String> env) {
+        Map<String, String> out = new HashMap<>();
+        System.getenv().keySet().forEach(k -> out.put(k, null));
+        out.putAll(env);
+        return out;
+    }
+
+    private static String shell() {
+        return Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "/bin/sh";
+    }
+
+    private static void waitQuietly(Future<ProcessResult> future) {
+        try {
+            future.get(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // killed; its result no longer matters
+        }
+    }
+
+    private static Duration elapsed(long startNanos) {
+        return Duration.ofNanos(System.nanoTime() - startNanos);
+    }
+}

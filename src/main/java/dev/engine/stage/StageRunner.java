@@ -1,0 +1,179 @@
+package dev.engine.stage;
+
+import dev.engine.config.Durations;
+import dev.engine.config.StageSpec;
+import java.io.BufferedOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Runs one attempt of a stage: the command with the workspace as working directory, its output
+ * (stdout and stderr together) into a fresh log file, then the stage's success checks. The log
+ * ends with the engine's trailer lines, which the fingerprint normalizes.
+ */
+public final class StageRunner {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    /**
+     * @param cwd where stage commands run (the workspace, later the AI branch checkout)
+     * @param env the complete environment of stage commands
+     * @param interactive whether to draw the progress line on {@code console}
+     * @param verbose whether to copy stage output to {@code console}
+     */
+    public record Options(Path cwd, Map<String, String> env, Duration defaultTimeout, boolean interactive,
+                          boolean verbose, PrintStream console, Clock clock) {
+        public Options {
+            env = Map.copyOf(env);
+        }
+    }
+
+    private final Options options;
+
+    public StageRunner(Options options) {
+        this.options = options;
+    }
+
+    public static Path logPath(Path logsDir, String stage, int attempt, LocalDateTime at) {
+        Path dir = logsDir.resolve(stage);
+        String base = stage + "_" + STAMP.format(at) + "_attempt" + attempt;
+        Path candidate = dir.resolve(base + ".log");
+        for (int i = 2; Files.exists(candidate); i++) {
+            candidate = dir.resolve(base + "-" + i + ".log");
+        }
+        return candidate;
+    }
+
+    public StageResult run(StageSpec stage, int attempt, Path logsDir, Cancellation cancellation) throws IOException {
+        Clock clock = options.clock();
+        Path log = logPath(logsDir, stage.name(), attempt, LocalDateTime.now(clock));
+        Files.createDirectories(log.getParent());
+        Duration timeout = stage.timeoutOr(options.defaultTimeout());
+        long started = System.nanoTime();
+        LineTracker tracker = new LineTracker();
+        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(log, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
+             AutoCloseable progress = Progress.start(options.interactive(), options.console(), stage.name(), tracker::lastLine)) {
+            List<OutputStream> sinks = new ArrayList<>(List.of(file, tracker));
+            if (options.verbose()) {
+                sinks.add(new NonClosing(options.console()));
+            }
+            OutputStream out = new Tee(sinks);
+            line(out, "[engine] stage " + stage.name() + " started " + clock.instant() + ": " + stage.command());
+            StageResult result = runCommandAndChecks(stage, timeout, out, cancellation, log, started);
+            line(out, trailer(result, clock));
+            out.flush();
+            return result;
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private StageResult runCommandAndChecks(StageSpec stage, Duration timeout, OutputStream out, Cancellation cancellation,
+                                            Path log, long started) throws IOException {
+        if (stage.host().isPresent()) {
+            line(out, "[engine] stage has host " + stage.host().get() + ": SSH stages are not supported by this version");
+            return result(StageResult.Outcome.NOT_STARTED, Optional.empty(), log, started,
+                    "SSH stages (host: " + stage.host().get() + ") are not supported by this version");
+        }
+        CommandOutcome main = ShellCommand.run(stage.command(), options.cwd(), options.env(), timeout, out, cancellation);
+        out.flush();
+        Optional<StageResult> ended = ended(main, timeout, log, started, "stage command");
+        if (ended.isPresent()) {
+            return ended.get();
+        }
+        if (main.exitCode().orElse(-1) != 0) {
+            return result(StageResult.Outcome.FAILED, main.exitCode(), log, started, "exit code " + main.exitCode().orElse(-1));
+        }
+        for (String check : stage.successChecks()) {
+            line(out, "[engine] success check: " + check);
+            CommandOutcome c = ShellCommand.run(check, options.cwd(), options.env(), timeout, out, cancellation);
+            out.flush();
+            Optional<StageResult> checkEnded = ended(c, timeout, log, started, "success check '" + check + "'");
+            if (checkEnded.isPresent()) {
+                return checkEnded.get();
+            }
+            if (c.exitCode().orElse(-1) != 0) {
+                line(out, "[engine] success check failed with exit code " + c.exitCode().orElse(-1) + ": " + check);
+                return result(StageResult.Outcome.CHECK_FAILED, main.exitCode(), log, started,
+                        "success check failed (exit code " + c.exitCode().orElse(-1) + "): " + check);
+            }
+        }
+        return result(StageResult.Outcome.PASSED, main.exitCode(), log, started, "");
+    }
+
+    /** A command that did not run to a normal end: never started, timed out, or stopped on request. */
+    private static Optional<StageResult> ended(CommandOutcome c, Duration timeout, Path log, long started, String what) {
+        if (c.startError().isPresent()) {
+            return Optional.of(result(StageResult.Outcome.NOT_STARTED, Optional.empty(), log, started,
+                    what + " could not be started: " + c.startError().get()));
+        }
+        if (c.interrupted()) {
+            return Optional.of(result(StageResult.Outcome.INTERRUPTED, Optional.empty(), log, started,
+                    what + " stopped because the engine was asked to stop"));
+        }
+        if (c.timedOut()) {
+            return Optional.of(result(StageResult.Outcome.TIMED_OUT, Optional.empty(), log, started,
+                    what + " timed out after " + Durations.format(timeout) + "; process tree killed"));
+        }
+        return Optional.empty();
+    }
+
+    private static StageResult result(StageResult.Outcome o, Optional<Integer> exit, Path log, long started, String detail) {
+        return new StageResult(o, exit, Duration.ofNanos(System.nanoTime() - started), log, detail);
+    }
+
+    /** Exit codes are meaningful to the fingerprint; times and durations are normalized away. */
+    static String trailer(StageResult r, Clock clock) {
+        String exit = switch (r.outcome()) {
+            case TIMED_OUT -> "timeout";
+            case INTERRUPTED -> "interrupted";
+            case NOT_STARTED -> "not-started";
+            default -> String.valueOf(r.exitCode().orElse(-1));
+        };
+        String head = r.outcome() == StageResult.Outcome.TIMED_OUT ? "[engine] " + r.detail() + "\n" : "";
+        String check = r.outcome() == StageResult.Outcome.CHECK_FAILED ? " check=failed" : "";
+        return head + "[engine] finished " + clock.instant() + " exit=" + exit + check + " duration=" + Durations.format(r.duration());
+    }
+
+    private static void line(OutputStream out, String text) throws IOException {
+        out.write((text + "\n").getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The console belongs to the CLI; a stage's end must not close it. */
+    private static final class NonClosing extends OutputStream {
+        private final PrintStream target;
+
+        NonClosing(PrintStream target) {
+            this.target = target;
+        }
+
+        @Override
+        public void write(int b) {
+            target.write(b);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) {
+            target.write(b, off, len);
+        }
+
+        @Override
+        public void flush() {
+            target.flush();
+        }
+    }
+}

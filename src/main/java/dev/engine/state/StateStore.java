@@ -1,0 +1,203 @@
+package dev.engine.state;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+
+/**
+ * The three state files of a home (DESIGN.md §5). Every write is a whole-file atomic replace, so a
+ * crash leaves each file either as it was or as intended. Callers that mutate hold the engine lock;
+ * readers need none because they can only ever see complete files.
+ */
+public final class StateStore {
+    public static final String STATUS_FILE = "stage_status.json";
+    public static final String ERRORS_FILE = "errors.json";
+    public static final String INFO_FILE = "stage_info.json";
+
+    private final Path dir;
+    private final ObjectMapper json = Json.mapper();
+
+    public StateStore(Path stateDir) {
+        this.dir = stateDir;
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    // ---- stage_status.json -------------------------------------------------------------------
+
+    public Map<String, StageStatus> statuses() throws IOException {
+        Path file = dir.resolve(STATUS_FILE);
+        JsonNode root = readObject(file);
+        Map<String, StageStatus> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            String value = e.getValue().asText();
+            StageStatus status = StageStatus.parse(value).orElseThrow(() -> new StateFileException(file,
+                    "stage '" + e.getKey() + "' has unknown status '" + value + "' (expected idle, running, green, failed or give_up)", null));
+            out.put(e.getKey(), status);
+        }
+        return out;
+    }
+
+    public StageStatus status(String stage) throws IOException {
+        return statuses().getOrDefault(stage, StageStatus.IDLE);
+    }
+
+    public void setStatus(String stage, StageStatus status) throws IOException {
+        Path file = dir.resolve(STATUS_FILE);
+        ObjectNode root = readObject(file);
+        root.put(stage, status.wire());
+        write(file, root);
+    }
+
+    // ---- errors.json -------------------------------------------------------------------------
+
+    public static String errorKey(String stage, String fingerprint) {
+        return stage + "_" + fingerprint;
+    }
+
+    public Map<String, ErrorRecord> errors() throws IOException {
+        ObjectNode root = readObject(dir.resolve(ERRORS_FILE));
+        Map<String, ErrorRecord> out = new LinkedHashMap<>();
+        root.fields().forEachRemaining(e -> out.put(e.getKey(), ErrorRecord.fromJson(e.getKey(), e.getValue())));
+        return out;
+    }
+
+    public Optional<ErrorRecord> error(String stage, String fingerprint) throws IOException {
+        return Optional.ofNullable(errors().get(errorKey(stage, fingerprint)));
+    }
+
+    /** Applies {@code change} to the entry (created fresh when absent) and stores the result. */
+    public ErrorRecord updateError(String stage, String fingerprint, String now, UnaryOperator<ErrorRecord> change) throws IOException {
+        Path file = dir.resolve(ERRORS_FILE);
+        ObjectNode root = readObject(file);
+        String key = errorKey(stage, fingerprint);
+        JsonNode existing = root.get(key);
+        ErrorRecord before = existing == null
+                ? ErrorRecord.fresh(stage, fingerprint, now)
+                : withIdentity(ErrorRecord.fromJson(key, existing), stage, fingerprint);
+        ErrorRecord after = change.apply(before);
+        root.set(key, after.toJson());
+        write(file, root);
+        return after;
+    }
+
+    /** The bash loop did not store stage and fingerprint inside the entry; fill them from the key we looked up. */
+    private static ErrorRecord withIdentity(ErrorRecord r, String stage, String fingerprint) {
+        return new ErrorRecord(stage, fingerprint, r.attempts(), r.apiCalls(), r.tokens(), r.lastSource(),
+                r.lastTransition(), r.firstSeen(), r.lastLog(), r.unknown());
+    }
+
+    /** Entries belonging to {@code stage}. Keys are {@code <stage>_<fp>}; a longer stage name that shares the prefix is not ours. */
+    public Map<String, ErrorRecord> errorsOf(String stage, Collection<String> allStages) throws IOException {
+        Map<String, ErrorRecord> out = new LinkedHashMap<>();
+        for (Map.Entry<String, ErrorRecord> e : errors().entrySet()) {
+            if (owner(e.getKey(), e.getValue(), allStages).map(stage::equals).orElse(false)) {
+                out.put(e.getKey(), e.getValue());
+            }
+        }
+        return out;
+    }
+
+    public int clearErrors(String stage, Collection<String> allStages) throws IOException {
+        Path file = dir.resolve(ERRORS_FILE);
+        ObjectNode root = readObject(file);
+        int removed = 0;
+        for (Iterator<Map.Entry<String, JsonNode>> it = root.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            if (owner(e.getKey(), ErrorRecord.fromJson(e.getKey(), e.getValue()), allStages).map(stage::equals).orElse(false)) {
+                it.remove();
+                removed++;
+            }
+        }
+        if (removed > 0) {
+            write(file, root);
+        }
+        return removed;
+    }
+
+    private static Optional<String> owner(String key, ErrorRecord r, Collection<String> allStages) {
+        if (r.stage() != null) {
+            return Optional.of(r.stage());
+        }
+        return allStages.stream()
+                .filter(s -> key.startsWith(s + "_"))
+                .max((a, b) -> Integer.compare(a.length(), b.length()));
+    }
+
+    // ---- stage_info.json ---------------------------------------------------------------------
+
+    public Map<String, StageInfo> infos() throws IOException {
+        Path file = dir.resolve(INFO_FILE);
+        ObjectNode root = readObject(file);
+        try {
+            return json.convertValue(root, new TypeReference<LinkedHashMap<String, StageInfo>>() {});
+        } catch (IllegalArgumentException e) {
+            throw new StateFileException(file, "unexpected content: " + e.getMessage(), e);
+        }
+    }
+
+    public StageInfo info(String stage) throws IOException {
+        return infos().getOrDefault(stage, StageInfo.empty());
+    }
+
+    public StageInfo updateInfo(String stage, UnaryOperator<StageInfo> change) throws IOException {
+        Path file = dir.resolve(INFO_FILE);
+        ObjectNode root = readObject(file);
+        StageInfo before = root.has(stage) ? json.convertValue(root.get(stage), StageInfo.class) : StageInfo.empty();
+        StageInfo after = change.apply(before);
+        root.set(stage, json.valueToTree(after));
+        write(file, root);
+        return after;
+    }
+
+    public void removeInfo(String stage) throws IOException {
+        Path file = dir.resolve(INFO_FILE);
+        ObjectNode root = readObject(file);
+        if (root.remove(stage) != null) {
+            write(file, root);
+        }
+    }
+
+    // ---- plumbing ----------------------------------------------------------------------------
+
+    private ObjectNode readObject(Path file) throws IOException {
+        byte[] bytes;
+        try {
+            bytes = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return json.createObjectNode();
+        }
+        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+            return json.createObjectNode();
+        }
+        try {
+            JsonNode node = json.readTree(bytes);
+            if (!(node instanceof ObjectNode obj)) {
+                throw new StateFileException(file, "expected a JSON object at the top level", null);
+            }
+            return obj;
+        } catch (JsonProcessingException e) {
+            throw new StateFileException(file, "not valid JSON at line " + e.getLocation().getLineNr()
+                    + ", column " + e.getLocation().getColumnNr() + ": " + e.getOriginalMessage(), e);
+        }
+    }
+
+    private void write(Path file, JsonNode node) throws IOException {
+        AtomicFiles.write(file, (json.writeValueAsString(node) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+}
