@@ -2,6 +2,7 @@ package dev.engine.config;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -46,12 +47,17 @@ final class NodeReader {
         warnings.add(new ConfigProblem(file, line(at), field, message));
     }
 
+    /** Problems in line order, which is how someone fixing the file reads it. */
     List<ConfigProblem> errors() {
-        return List.copyOf(errors);
+        return byLine(errors);
     }
 
     List<ConfigProblem> warnings() {
-        return List.copyOf(warnings);
+        return byLine(warnings);
+    }
+
+    private static List<ConfigProblem> byLine(List<ConfigProblem> problems) {
+        return problems.stream().sorted(Comparator.comparingInt(ConfigProblem::line)).toList();
     }
 
     Path file() {
