@@ -83,6 +83,11 @@ final class NodeReader {
                 error(keyNode, field, "keys must be plain names, got " + describe(keyNode));
                 continue;
             }
+            if (Tag.MERGE.equals(keyNode.getTag())) {
+                // compose() leaves merges unresolved; ignoring them would silently drop the merged keys.
+                error(keyNode, field, "YAML merge keys (<<) are not supported; write the keys out in full");
+                continue;
+            }
             String key = ((ScalarNode) keyNode).getValue();
             Entry first = entries.get(key);
             if (first != null) {

@@ -373,4 +373,30 @@ class ContextMapLoaderTest {
         assertThat(e.problems()).extracting(ConfigProblem::field, ConfigProblem::line)
                 .containsExactly(tuple("stages.../escape", 2));
     }
+
+    @Test
+    void mergeKeysAreRejectedRatherThanSilentlyDropped() {
+        ConfigException e = Yamls.failure(dir, """
+                base: &base
+                  command: x
+                stages:
+                  a:
+                    <<: *base
+                """);
+        assertThat(e.problems()).extracting(ConfigProblem::field, ConfigProblem::line)
+                .contains(tuple("stages.a", 5));
+        assertThat(e.getMessage()).contains("merge keys");
+    }
+
+    @Test
+    void problemMessageFormatIsFileLineFieldMessage() {
+        ConfigException e = Yamls.failure(dir, """
+                stages:
+                  talos:
+                    command: x
+                    depends_on:
+                      - vm
+                """);
+        assertThat(e.getMessage()).startsWith("context_map.yaml:5: stages.talos.depends_on: unknown stage 'vm'");
+    }
 }
