@@ -1,0 +1,179 @@
+package dev.engine.config;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.eclipse.jgit.lib.Repository;
+
+/**
+ * The engine's tunables after precedence is applied: flag, then environment, then the
+ * {@code engine:} block of {@code context_map.yaml}, then the default.
+ *
+ * <p>To add a setting: add a {@link SettingKey} constant, list it in {@link #KEYS}, add a record
+ * component and one line in {@link #from}.
+ */
+public record Settings(
+        int executorRetryThreshold,
+        int apiCallBudget,
+        int stageApiCallCap,
+        String aiBranch,
+        int maxAttemptsPerRun,
+        int logTailLines,
+        Duration defaultStageTimeout,
+        Optional<String> executorCommand,
+        Duration executorTimeout) {
+
+    public static final SettingKey<Integer> EXECUTOR_RETRY_THRESHOLD =
+            new SettingKey<>("executor_retry_threshold", "3", wholeNumber(0));
+    public static final SettingKey<Integer> API_CALL_BUDGET =
+            new SettingKey<>("api_call_budget", "3", wholeNumber(0));
+    public static final SettingKey<Integer> STAGE_API_CALL_CAP =
+            new SettingKey<>("stage_api_call_cap", "9", wholeNumber(0));
+    public static final SettingKey<String> AI_BRANCH =
+            new SettingKey<>("ai_branch", "ai/orchestrator-stage1", Settings::aiBranchName);
+    public static final SettingKey<Integer> MAX_ATTEMPTS_PER_RUN =
+            new SettingKey<>("max_attempts_per_run", "20", wholeNumber(1));
+    public static final SettingKey<Integer> LOG_TAIL_LINES =
+            new SettingKey<>("log_tail_lines", "100", wholeNumber(1));
+    public static final SettingKey<Duration> STAGE_TIMEOUT =
+            new SettingKey<>("stage_timeout", "30m", Settings::positiveDuration);
+    public static final SettingKey<Optional<String>> EXECUTOR_COMMAND =
+            new SettingKey<>("executor_command", "", Settings::optionalCommand);
+    public static final SettingKey<Duration> EXECUTOR_TIMEOUT =
+            new SettingKey<>("executor_timeout", "10m", Settings::positiveDuration);
+
+    /** Every setting, in the order `engine config` should show them. */
+    public static final List<SettingKey<?>> KEYS = List.of(
+            EXECUTOR_RETRY_THRESHOLD, API_CALL_BUDGET, STAGE_API_CALL_CAP, AI_BRANCH, MAX_ATTEMPTS_PER_RUN,
+            LOG_TAIL_LINES, STAGE_TIMEOUT, EXECUTOR_COMMAND, EXECUTOR_TIMEOUT);
+
+    public Settings {
+        executorCommand = executorCommand == null ? Optional.empty() : executorCommand;
+    }
+
+    public static Optional<SettingKey<?>> key(String name) {
+        return KEYS.stream().filter(k -> k.key().equals(name)).findFirst();
+    }
+
+    public static Settings defaults() {
+        Map<SettingKey<?>, Object> values = new LinkedHashMap<>();
+        for (SettingKey<?> key : KEYS) {
+            values.put(key, key.parse(key.defaultValue()));
+        }
+        return from(values);
+    }
+
+    /**
+     * Applies precedence flag &gt; environment &gt; engine block &gt; default.
+     *
+     * @param flags settings given on the command line, keyed by engine-block key (e.g. {@code api_call_budget})
+     * @param env the process environment; blank variables count as unset, as in the bash loop's {@code ${X:-default}}
+     * @param map the loaded context map, or null when there is none yet
+     * @throws ConfigException naming where each bad value came from
+     */
+    public static Settings resolve(Map<String, String> flags, Map<String, String> env, ContextMap map)
+            throws ConfigException {
+        List<ConfigProblem> problems = new ArrayList<>();
+        for (String flag : flags.keySet()) {
+            if (key(flag).isEmpty()) {
+                problems.add(new ConfigProblem(null, 0, "flag --" + flag.replace('_', '-'),
+                        "unknown setting; known settings: "
+                                + KEYS.stream().map(SettingKey::key).collect(Collectors.joining(", "))));
+            }
+        }
+        Map<SettingKey<?>, Object> values = new LinkedHashMap<>();
+        for (SettingKey<?> key : KEYS) {
+            String raw;
+            ConfigProblem where;
+            String envValue = env.get(key.envVar());
+            if (flags.containsKey(key.key())) {
+                raw = flags.get(key.key());
+                where = new ConfigProblem(null, 0, "flag " + key.flag(), "");
+            } else if (envValue != null && !envValue.isBlank()) {
+                raw = envValue;
+                where = new ConfigProblem(null, 0, "environment variable " + key.envVar(), "");
+            } else if (map != null && map.engineBlock().containsKey(key.key())) {
+                raw = map.engineBlock().get(key.key());
+                where = new ConfigProblem(map.file(), map.engineLine(key.key()), "engine." + key.key(), "");
+            } else {
+                raw = key.defaultValue();
+                where = new ConfigProblem(null, 0, "default " + key.key(), "");
+            }
+            try {
+                values.put(key, key.parse(raw == null ? "" : raw));
+            } catch (IllegalArgumentException e) {
+                problems.add(new ConfigProblem(where.file(), where.line(), where.field(), e.getMessage()));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new ConfigException(problems);
+        }
+        return from(values);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T get(Map<SettingKey<?>, Object> values, SettingKey<T> key) {
+        return (T) values.get(key);
+    }
+
+    private static Settings from(Map<SettingKey<?>, Object> v) {
+        return new Settings(
+                get(v, EXECUTOR_RETRY_THRESHOLD),
+                get(v, API_CALL_BUDGET),
+                get(v, STAGE_API_CALL_CAP),
+                get(v, AI_BRANCH),
+                get(v, MAX_ATTEMPTS_PER_RUN),
+                get(v, LOG_TAIL_LINES),
+                get(v, STAGE_TIMEOUT),
+                get(v, EXECUTOR_COMMAND),
+                get(v, EXECUTOR_TIMEOUT));
+    }
+
+    // ---- parsers: each message completes "<where>: " ----
+
+    private static Function<String, Integer> wholeNumber(int min) {
+        return raw -> {
+            String s = raw.strip();
+            try {
+                if (s.matches("[+-]?\\d+")) {
+                    int n = Integer.parseInt(s);
+                    if (n >= min) {
+                        return n;
+                    }
+                }
+            } catch (NumberFormatException tooBig) {
+                // falls through to the same message: the user needs the allowed range either way
+            }
+            throw new IllegalArgumentException("expected a whole number >= " + min + ", got '" + raw + "'");
+        };
+    }
+
+    private static Duration positiveDuration(String raw) {
+        Duration d = Durations.parse(raw);
+        if (d.isZero()) {
+            throw new IllegalArgumentException("must be longer than zero, got '" + raw + "'");
+        }
+        return d;
+    }
+
+    private static Optional<String> optionalCommand(String raw) {
+        return raw.isBlank() ? Optional.empty() : Optional.of(raw.strip());
+    }
+
+    private static String aiBranchName(String raw) {
+        String name = raw.strip();
+        // The engine force-resets this branch; keeping it under ai/ stops it from clobbering main.
+        if (!name.startsWith("ai/")) {
+            throw new IllegalArgumentException("the AI branch must start with 'ai/', got '" + raw + "'");
+        }
+        if (!Repository.isValidRefName("refs/heads/" + name)) {
+            throw new IllegalArgumentException("not a valid git branch name: '" + raw + "'");
+        }
+        return name;
+    }
+}
