@@ -38,18 +38,18 @@ public final class EngineCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--home", scope = ScopeType.INHERITED, paramLabel = "DIR",
+    @Option(names = "--home", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "Folder with context_map.yaml and the runtime folders (default: the workspace root, else its ai/ folder).")
     Path home;
 
-    @Option(names = "--workspace", scope = ScopeType.INHERITED, paramLabel = "DIR",
+    @Option(names = "--workspace", scope = ScopeType.INHERIT, paramLabel = "DIR",
             description = "The git repository being converged (default: the git top level of the current directory).")
     Path workspace;
 
-    @Option(names = "--verbose", scope = ScopeType.INHERITED, description = "Copy stage output to the terminal; print stack traces on internal errors.")
+    @Option(names = "--verbose", scope = ScopeType.INHERIT, description = "Copy stage output to the terminal; print stack traces on internal errors.")
     boolean verbose;
 
-    @Option(names = "--no-color", scope = ScopeType.INHERITED, description = "No colours or terminal control codes (also when NO_COLOR is set).")
+    @Option(names = "--no-color", scope = ScopeType.INHERIT, description = "No colours or terminal control codes (also when NO_COLOR is set).")
     boolean noColor;
 
     public EngineCommand(CliContext ctx) {
