@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Benchmarks of the engine's cost next to the work it drives. Prints figures and ratios.
+#   bench/run.sh           full run (writes a 2 GB log for the fingerprint figure; ~10 min)
+#   bench/run.sh --quick   smaller sizes and fewer repetitions
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+mvn -q -B -DskipTests package test-compile >&2
+cp="$root/target/test-classes:$root/target/classes:$(ls "$root"/target/lib/*.jar | tr '\n' ':')"
+java -cp "$cp" dev.engine.bench.Bench "$@"
+
+echo
+echo "3. CLI latency (wall time of a separate process, median of 10 after 3 warm-up)"
+home="$(mktemp -d)"
+trap 'rm -rf "$home"' EXIT
+git -C "$home" init -q -b main
+{
+  echo "stages:"
+  for s in vms talos infra apps ingress obs; do printf '  %s:\n    command: "true"\n' "$s"; done
+} > "$home/context_map.yaml"
+mkdir -p "$home/state"
+for i in $(seq 1 10000); do
+  printf '{"time":"2026-11-22T03:49:%02d.000Z","stage":"talos","event":"attempt_finished","details":{"attempt":%d,"outcome":"failed"}}\n' $((i % 60)) "$i"
+done > "$home/state/audit.jsonl"
+jar="$root/target/engine.jar"
+time_cmd() { # label, java options..., -- engine args...
+  local label="$1"; shift
+  local opts=(); while [ "$1" != "--" ]; do opts+=("$1"); shift; done; shift
+  local xs=()
+  for i in 1 2 3; do java "${opts[@]}" -jar "$jar" --workspace "$home" "$@" >/dev/null; done
+  for i in $(seq 1 10); do
+    s=$(date +%s%N); java "${opts[@]}" -jar "$jar" --workspace "$home" "$@" >/dev/null; e=$(date +%s%N)
+    xs+=($(( (e - s) / 1000000 )))
+  done
+  sorted=($(printf '%s\n' "${xs[@]}" | sort -n))
+  printf '   %-44s median %5d ms  min %5d  max %5d\n' "$label" "${sorted[5]}" "${sorted[0]}" "${sorted[9]}"
+}
+time_cmd "engine status (plain JVM)" -Xshare:auto -- status
+time_cmd "engine --help (plain JVM)" -Xshare:auto -- --help
+time_cmd "engine status (launcher flags: C1, SerialGC)" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -- status
+jsa="$root/target/engine-bench.jsa"
+java -XX:ArchiveClassesAtExit="$jsa" -jar "$jar" --workspace "$home" status >/dev/null 2>&1 || true
+if [ -f "$jsa" ]; then
+  time_cmd "engine status (launcher flags + AppCDS archive)" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$jsa" -- status
+  time_cmd "engine --help (launcher flags + AppCDS archive)" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$jsa" -- --help
+fi
