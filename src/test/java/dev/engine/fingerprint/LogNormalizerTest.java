@@ -60,6 +60,7 @@ class LogNormalizerTest {
                 Arguments.of("GET http://localhost:34567/healthz", "GET http://localhost:<port>/healthz"),
                 Arguments.of("registry-1.docker.io:443 refused", "registry-1.docker.io:<port> refused"),
                 Arguments.of("mac 52:54:00:ab:cd:ef", "mac <mac>"),
+                Arguments.of("closed by root 10.0.0.9 port 54321 [preauth]", "closed by root <ip> port <port> [preauth]"),
                 // ids
                 Arguments.of("vm 3f2504e0-4f89-11d3-9a0c-0305e82c3301 lost", "vm <uuid> lost"),
                 Arguments.of("container 9f86d081884c7d65 exited", "container <hex> exited"),
@@ -110,7 +111,9 @@ class LogNormalizerTest {
                 "rpc error: code = Unavailable desc = connection error",
                 "kube-apiserver-talos-cp-1 is https ready",
                 "READY 0/1",
-                "etcd-0 3 members");
+                "etcd-0 3 members",
+                "proxmox_virtual_environment_vm.talos_cp[0]: Creating...",
+                "module_vm[1]: Still creating...");
     }
 
     @ParameterizedTest
