@@ -37,7 +37,8 @@ public final class LogNormalizer {
 
     private static final List<Rule> RULES = List.of(
             // klog: the level letter distinguishes warnings from errors; date, time, thread id do not.
-            Rule.replace("^([IWEF])\\d{4} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\s+\\d+\\s+([^\\s\\]]+)\\]", "$1 <ts> $2]"),
+            // Not anchored: container runtimes prefix klog lines with their own timestamp and stream.
+            Rule.replace("(?<![\\w<])([IWEF])\\d{4} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\s+\\d+\\s+([^\\s\\]]+)\\]", "$1 <ts> $2]"),
             Rule.replace("\\btime=\"[^\"]*\"", "time=\"<ts>\""),
             Rule.replace("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.,]\\d+)?)?"
                     + "(?:Z|[+-]\\d{2}:?\\d{2}\\b)?", "<ts>"),

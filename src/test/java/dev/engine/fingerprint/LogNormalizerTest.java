@@ -31,6 +31,8 @@ class LogNormalizerTest {
                 Arguments.of("2026/11/22 03:49:36 listen failed", "<ts> listen failed"),
                 Arguments.of("I1207 12:00:00.123456   12345 file.go:123] msg", "I <ts> file.go:123] msg"),
                 Arguments.of("E1122 03:49:36.000001       1 reflector.go:42] failed", "E <ts> reflector.go:42] failed"),
+                Arguments.of("2026-11-22T03:49:36.1Z stderr F W1122 03:49:36.123456 1 lease.go:7] slow",
+                        "<ts> stderr F W <ts> lease.go:7] slow"),
                 Arguments.of("time=\"2026-11-22T03:49:36Z\" level=error msg=x", "time=\"<ts>\" level=error msg=x"),
                 Arguments.of("[  123.456789] eth0: link down", "[<ts>] eth0: link down"),
                 Arguments.of("[12345.000001] oom-kill", "[<ts>] oom-kill"),
