@@ -65,7 +65,7 @@ public final class LogNormalizer {
             Rule.replace("\\b([a-z][a-z0-9-]*)-(?=[a-z]*\\d)[a-z0-9]{6,10}-[a-z0-9]{5}(?![\\w-])", "$1-<pod>"),
             // Job / DaemonSet pods: <name>-<5 chars from Kubernetes' vowel-free alphabet>.
             Rule.map("\\b([a-z][a-z0-9-]*)-([bcdfghjklmnpqrstvwxz2456789]{5})(?![\\w-])", LogNormalizer::podSuffix),
-            Rule.replace("(?i)\\b(pid)([ =:]+)\\d+\\b", "$1$2<pid>"),
+            Rule.replace("(?i)\\b(pid|process)([ =:]+)\\d+\\b", "$1$2<pid>"),
             // syslog "sshd[1234]:"; dotted names and one-digit indices are terraform addresses like vm.cp[0]:
             Rule.replace("(?<![\\w.-])([A-Za-z][\\w-]*)\\[\\d{2,}\\](?=:)", "$1[<pid>]"),
             Rule.replace("\\bgoroutine \\d+\\b", "goroutine <n>"),

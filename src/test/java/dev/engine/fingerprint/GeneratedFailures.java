@@ -115,6 +115,18 @@ final class GeneratedFailures {
                 {repeat}{ts} helm-controller reconcile failed, retrying in {dur} (job cilium-hook-{job}, uid {uuid})
                 [engine] finished {ts} exit=1 duration={dur}
                 """));
+        String lease = "{repeat}%s{klog} controller.go:145] \"Failed to ensure lease exists, will retry\" err=\"Get "
+                + "\\\"https://{ip}:6443/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/talos-w-1?timeout=10s\\\": "
+                + "context deadline exceeded\" interval=\"{dur}\"\n[engine] finished {ts} exit=1 duration={dur}\n";
+        // Same message, only the klog level differs: the level must keep them apart.
+        t.put("gen-kubelet-lease-warning", new NoisyTemplate("$ talosctl logs kubelet --tail 20\n" + lease.formatted("W")));
+        t.put("gen-kubelet-lease-error", new NoisyTemplate("$ talosctl logs kubelet --tail 20\n" + lease.formatted("E")));
+        t.put("gen-dmesg-oom-kill", new NoisyTemplate("""
+                $ talosctl dmesg --nodes {ip} | tail -3
+                {ip}: kern: warning: [{ts}]: [{uptime}] Memory cgroup out of memory: Killed process {pid} (prometheus) total-vm:{size}, anon-rss:{size}
+                {ip}: kern:    info: [{ts}]: [{uptime}] oom_reaper: reaped process {pid} (prometheus), now anon-rss:0kB, file-rss:0kB, shmem-rss:0kB
+                [engine] finished {ts} exit=1 duration={dur}
+                """));
         return t;
     }
 }

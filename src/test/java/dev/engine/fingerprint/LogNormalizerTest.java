@@ -80,6 +80,7 @@ class LogNormalizerTest {
                 // pids
                 Arguments.of("killed pid 1234", "killed pid <pid>"),
                 Arguments.of("worker pid=98765 exited", "worker pid=<pid> exited"),
+                Arguments.of("Killed process 31337 (prometheus)", "Killed process <pid> (prometheus)"),
                 Arguments.of("sshd[4321]: Connection closed", "sshd[<pid>]: Connection closed"),
                 // retry counters
                 Arguments.of("attempt 3/30 failed", "attempt <n>/<n> failed"),

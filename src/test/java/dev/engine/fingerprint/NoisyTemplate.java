@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  * run-specific noise so that variants of the same failure differ the way real runs do.
  *
  * <p>Placeholders: {@code {ts} {syslog} {klog} {ip} {ip6} {port} {dur} {pid} {rs} {job}
- * {tmp} {hex} {uuid} {size} {k}} (a counter that grows on each repeated line). Line directives:
+ * {tmp} {hex} {uuid} {size} {uptime} {k}} (a counter that grows on each repeated line). Line directives:
  * a line starting with {@code {repeat}} is emitted 1..6 times, one starting with
  * {@code {progress}} becomes a carriage-return progress bar ending at 100%. Whole-log
  * variations: ANSI colour on error words, CRLF endings, extra blank lines.
@@ -103,6 +103,7 @@ final class NoisyTemplate {
                 case 2 -> r.nextInt(1000) + "ms";
                 default -> (1 + r.nextInt(5)) + "h";
             };
+            case "uptime" -> String.format("%6d.%06d", r.nextInt(100_000), r.nextInt(1_000_000));
             case "pid" -> Integer.toString(2 + r.nextInt(400_000));
             case "rs" -> podChars(r, 9 + r.nextInt(2), true) + "-" + podChars(r, 5, false);
             case "job" -> podChars(r, 5, false);
