@@ -37,7 +37,8 @@ public final class LogNormalizer {
 
     private static final List<Rule> RULES = List.of(
             // klog: the level letter distinguishes warnings from errors; date, time, thread id do not.
-            Rule.replace("^([IWEF])\\d{4} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\s+\\d+\\s+([^\\s\\]]+)\\]", "$1 <ts> $2]"),
+            // Not anchored: container runtimes prefix klog lines with their own timestamp and stream.
+            Rule.replace("(?<![\\w<])([IWEF])\\d{4} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\s+\\d+\\s+([^\\s\\]]+)\\]", "$1 <ts> $2]"),
             Rule.replace("\\btime=\"[^\"]*\"", "time=\"<ts>\""),
             Rule.replace("\\b\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.,]\\d+)?)?"
                     + "(?:Z|[+-]\\d{2}:?\\d{2}\\b)?", "<ts>"),
@@ -58,12 +59,15 @@ public final class LogNormalizer {
                     + "(?:%\\w+)?(?![\\w:])", LogNormalizer::ipv6),
             Rule.replace("(?<![\\w.])(?:\\d{1,3}\\.){3}\\d{1,3}(?::\\d{1,5})?(?![\\w]|\\.\\d)", "<ip>"),
             Rule.map("\\b(localhost|[A-Za-z0-9-]+(?:\\.[A-Za-z0-9-]+)+):\\d{1,5}\\b(?!\\.\\d)", LogNormalizer::hostPort),
+            // A port in the ephemeral range is a client's source port (sshd logs it); 22 or 6443 are not.
+            Rule.replace("\\bport (?:3[2-9]\\d{3}|[4-6]\\d{4})\\b", "port <port>"),
             // Deployment pods: <name>-<pod-template-hash>-<5 chars>; the hash always has a digit in practice.
             Rule.replace("\\b([a-z][a-z0-9-]*)-(?=[a-z]*\\d)[a-z0-9]{6,10}-[a-z0-9]{5}(?![\\w-])", "$1-<pod>"),
             // Job / DaemonSet pods: <name>-<5 chars from Kubernetes' vowel-free alphabet>.
             Rule.map("\\b([a-z][a-z0-9-]*)-([bcdfghjklmnpqrstvwxz2456789]{5})(?![\\w-])", LogNormalizer::podSuffix),
-            Rule.replace("(?i)\\b(pid)([ =:]+)\\d+\\b", "$1$2<pid>"),
-            Rule.replace("\\b([A-Za-z][\\w.-]*)\\[\\d+\\](?=:)", "$1[<pid>]"),
+            Rule.replace("(?i)\\b(pid|process)([ =:]+)\\d+\\b", "$1$2<pid>"),
+            // syslog "sshd[1234]:"; dotted names and one-digit indices are terraform addresses like vm.cp[0]:
+            Rule.replace("(?<![\\w.-])([A-Za-z][\\w-]*)\\[\\d{2,}\\](?=:)", "$1[<pid>]"),
             Rule.replace("\\bgoroutine \\d+\\b", "goroutine <n>"),
             Rule.replace("(?i)\\b(attempts?|retry|retrying|retries|tries|try)\\s*#?:?\\s*\\d+\\s*(?:/|of)\\s*\\d+\\b", "$1 <n>/<n>"),
             Rule.replace("(?i)\\b(attempts?|retry|retrying|try)\\s*(#\\s*|\\s)\\d+\\b", "$1 <n>"),

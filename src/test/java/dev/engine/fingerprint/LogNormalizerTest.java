@@ -31,6 +31,8 @@ class LogNormalizerTest {
                 Arguments.of("2026/11/22 03:49:36 listen failed", "<ts> listen failed"),
                 Arguments.of("I1207 12:00:00.123456   12345 file.go:123] msg", "I <ts> file.go:123] msg"),
                 Arguments.of("E1122 03:49:36.000001       1 reflector.go:42] failed", "E <ts> reflector.go:42] failed"),
+                Arguments.of("2026-11-22T03:49:36.1Z stderr F W1122 03:49:36.123456 1 lease.go:7] slow",
+                        "<ts> stderr F W <ts> lease.go:7] slow"),
                 Arguments.of("time=\"2026-11-22T03:49:36Z\" level=error msg=x", "time=\"<ts>\" level=error msg=x"),
                 Arguments.of("[  123.456789] eth0: link down", "[<ts>] eth0: link down"),
                 Arguments.of("[12345.000001] oom-kill", "[<ts>] oom-kill"),
@@ -60,6 +62,7 @@ class LogNormalizerTest {
                 Arguments.of("GET http://localhost:34567/healthz", "GET http://localhost:<port>/healthz"),
                 Arguments.of("registry-1.docker.io:443 refused", "registry-1.docker.io:<port> refused"),
                 Arguments.of("mac 52:54:00:ab:cd:ef", "mac <mac>"),
+                Arguments.of("closed by root 10.0.0.9 port 54321 [preauth]", "closed by root <ip> port <port> [preauth]"),
                 // ids
                 Arguments.of("vm 3f2504e0-4f89-11d3-9a0c-0305e82c3301 lost", "vm <uuid> lost"),
                 Arguments.of("container 9f86d081884c7d65 exited", "container <hex> exited"),
@@ -77,6 +80,7 @@ class LogNormalizerTest {
                 // pids
                 Arguments.of("killed pid 1234", "killed pid <pid>"),
                 Arguments.of("worker pid=98765 exited", "worker pid=<pid> exited"),
+                Arguments.of("Killed process 31337 (prometheus)", "Killed process <pid> (prometheus)"),
                 Arguments.of("sshd[4321]: Connection closed", "sshd[<pid>]: Connection closed"),
                 // retry counters
                 Arguments.of("attempt 3/30 failed", "attempt <n>/<n> failed"),
@@ -110,7 +114,9 @@ class LogNormalizerTest {
                 "rpc error: code = Unavailable desc = connection error",
                 "kube-apiserver-talos-cp-1 is https ready",
                 "READY 0/1",
-                "etcd-0 3 members");
+                "etcd-0 3 members",
+                "proxmox_virtual_environment_vm.talos_cp[0]: Creating...",
+                "module_vm[1]: Still creating...");
     }
 
     @ParameterizedTest

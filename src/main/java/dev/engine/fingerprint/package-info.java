@@ -1,0 +1,12 @@
+/**
+ * Failure fingerprints: a short hash of the normalized end of a failed stage's log, so the
+ * engine can count repeated occurrences of one failure together and tell different ones apart.
+ *
+ * <p>{@link dev.engine.fingerprint.Fingerprinter} reads at most
+ * {@link dev.engine.fingerprint.TailReader#DEFAULT_MAX_BYTES} from the end of a log,
+ * normalizes each line with {@link dev.engine.fingerprint.LogNormalizer}, skips lines that
+ * normalize to blank, collapses consecutive duplicates and keeps the last {@code tailLines}
+ * of what remains. An empty or blank log yields {@link dev.engine.fingerprint.Fingerprint#EMPTY_HASH}
+ * with an empty tail.
+ */
+package dev.engine.fingerprint;
