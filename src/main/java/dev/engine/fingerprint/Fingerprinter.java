@@ -20,11 +20,20 @@ import java.util.List;
  * before counting (rather than after) means a failure retried 5 times and the same failure
  * retried 30 times fill the window with the same content instead of pushing different amounts
  * of earlier context into it.
+ *
+ * <p>The work is bounded twice: by bytes (the reader's cap) and by non-blank raw lines
+ * normalized, at most {@value #RAW_LINES_PER_TAIL_LINE} per tail line and never fewer than
+ * {@value #MIN_RAW_LINES}. Without the second bound a long retry loop,
+ * whose lines all collapse into one, would make the engine normalize megabytes of identical
+ * noise on every failure; with it, such a loop longer than the window fingerprints the same
+ * however long it ran.
  */
 public final class Fingerprinter {
 
     public static final int DEFAULT_TAIL_LINES = 100;
     private static final int HASH_HEX_CHARS = 12;
+    static final int RAW_LINES_PER_TAIL_LINE = 10;
+    static final int MIN_RAW_LINES = 1000;
 
     private final int tailLines;
     private final TailReader reader;
@@ -63,7 +72,12 @@ public final class Fingerprinter {
         List<String> newestFirst = new ArrayList<>();
         String newer = null;
         String raw;
-        while (newestFirst.size() < tailLines && (raw = lines.previous()) != null) {
+        long rawBudget = Math.max((long) tailLines * RAW_LINES_PER_TAIL_LINE, MIN_RAW_LINES);
+        while (newestFirst.size() < tailLines && rawBudget > 0 && (raw = lines.previous()) != null) {
+            if (raw.isBlank()) {
+                continue;
+            }
+            rawBudget--;
             String line = normalizer.normalize(raw);
             if (line.isEmpty() || line.equals(newer)) {
                 continue;

@@ -72,6 +72,17 @@ class FingerprinterTest {
     }
 
     @Test
+    void aRetryLoopLongerThanTheRawLineBudgetIsNotReadPastSoItsCostIsBounded() {
+        Fingerprinter fp = new Fingerprinter(100);
+        String loop = "2026-01-01T00:00:00Z attempt 1/9 refused\n".repeat(Fingerprinter.MIN_RAW_LINES + 10);
+        // whatever came before a loop that fills the whole budget is out of reach...
+        assertThat(fp.ofText("context A\n" + loop + "gave up\n")).isEqualTo(fp.ofText("context B\n" + loop + "gave up\n"));
+        // ...while a loop inside the budget still shows its context
+        String shortLoop = "attempt 1/9 refused\n".repeat(500);
+        assertThat(fp.ofText("context A\n" + shortLoop + "gave up\n")).isNotEqualTo(fp.ofText("context B\n" + shortLoop + "gave up\n"));
+    }
+
+    @Test
     void prefixBeyondTheTailWindowDoesNotMatter() {
         String longFailure = numbered("goroutine frame", 120) + FAILURE;
         String noise = numbered("reconciling object", 10_000);
