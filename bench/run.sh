@@ -6,7 +6,7 @@ set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 mvn -q -B -DskipTests package test-compile >&2
-cp="$root/target/test-classes:$root/target/classes:$(ls "$root"/target/lib/*.jar | tr '\n' ':')"
+cp="$root/target/test-classes:$root/target/engine.jar"
 java -cp "$cp" dev.engine.bench.Bench "$@"
 
 echo
