@@ -31,12 +31,21 @@ public final class ProcessTree {
         signalGroup(pid, "TERM");
         process.destroy();
         descendants.forEach(ProcessHandle::destroy);
+        // The whole tree gets the grace period: a grandchild may still be cleaning up after its
+        // parent, the direct child, has already exited.
+        long deadline = System.nanoTime() + grace.toNanos();
         try {
-            if (process.waitFor(grace.toMillis(), TimeUnit.MILLISECONDS) && descendants.stream().noneMatch(ProcessHandle::isAlive)) {
-                return;
+            while (process.isAlive() || descendants.stream().anyMatch(ProcessHandle::isAlive)) {
+                if (System.nanoTime() - deadline > 0) {
+                    break;
+                }
+                Thread.sleep(20);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (!process.isAlive() && descendants.stream().noneMatch(ProcessHandle::isAlive)) {
+            return;
         }
         signalGroup(pid, "KILL");
         process.destroyForcibly();
