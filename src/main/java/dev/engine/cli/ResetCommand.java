@@ -30,12 +30,12 @@ final class ResetCommand implements Callable<Integer> {
     public Integer call() throws ConfigException, IOException, LockHeldException {
         Session s = Session.open(root);
         List<String> names = stages.contains("all")
-                ? allKnown(s)
+                ? s.knownStages()
                 : s.map().select(stages).stream().map(st -> st.name()).toList();
         try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine reset " + String.join(" ", stages))) {
             for (String name : names) {
                 StageStatus before = s.state().status(name);
-                int cleared = s.state().clearErrors(name, allKnown(s));
+                int cleared = s.state().clearErrors(name, s.knownStages());
                 s.state().removeInfo(name);
                 s.state().setStatus(name, StageStatus.IDLE);
                 Map<String, Object> details = new LinkedHashMap<>();
@@ -47,12 +47,5 @@ final class ResetCommand implements Callable<Integer> {
             }
         }
         return 0;
-    }
-
-    /** Stages of the map plus any left in state by an older map, so `reset all` really clears everything. */
-    private static List<String> allKnown(Session s) throws IOException {
-        List<String> names = new java.util.ArrayList<>(s.map().stageNames());
-        s.state().statuses().keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
-        return names;
     }
 }

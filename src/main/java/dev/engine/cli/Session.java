@@ -14,6 +14,13 @@ import java.util.Optional;
 /** A command's view of one home: where it is, its configuration and its state. */
 record Session(Layout layout, ContextMap map, Settings settings, StateStore state, AuditLog audit) {
 
+    /** The map's stages, then any that only the state still knows (left by an older map). */
+    java.util.List<String> knownStages() throws java.io.IOException {
+        java.util.List<String> names = new java.util.ArrayList<>(map.stageNames());
+        state.statuses().keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        return names;
+    }
+
     static Session open(EngineCommand root) throws ConfigException {
         return open(root, Map.of());
     }

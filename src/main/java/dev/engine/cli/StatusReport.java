@@ -22,8 +22,7 @@ record StatusReport(String home, String workspace, List<Row> stages, String aiBr
     static StatusReport build(Session s) throws IOException {
         Map<String, StageStatus> statuses = s.state().statuses();
         Map<String, StageInfo> infos = s.state().infos();
-        List<String> names = new ArrayList<>(s.map().stageNames());
-        statuses.keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
+        List<String> names = s.knownStages();
         List<Row> rows = new ArrayList<>();
         for (String name : names) {
             StageInfo info = infos.getOrDefault(name, StageInfo.empty());
