@@ -12,12 +12,26 @@ final class Recovery {
     private Recovery() {}
 
     static void recoverInterrupted(Session s) throws IOException {
+        removeTornTempFiles(s);
         for (Map.Entry<String, StageStatus> e : s.state().statuses().entrySet()) {
             if (e.getValue() == StageStatus.RUNNING) {
                 String reason = "the engine that was running this stage stopped before the attempt ended";
                 s.state().updateInfo(e.getKey(), i -> i.withReason(reason));
                 s.state().setStatus(e.getKey(), StageStatus.FAILED);
                 s.audit().append(e.getKey(), "recovered", Map.of("previous_status", "running", "reason", reason));
+            }
+        }
+    }
+
+    /** Temp files of atomic writes that a killed engine never renamed; with the lock held nobody is writing them. */
+    private static void removeTornTempFiles(Session s) throws IOException {
+        java.nio.file.Path dir = s.state().dir();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            return;
+        }
+        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
+            for (java.nio.file.Path p : files.filter(f -> f.getFileName().toString().matches("\\..+\\.tmp")).toList()) {
+                java.nio.file.Files.deleteIfExists(p);
             }
         }
     }

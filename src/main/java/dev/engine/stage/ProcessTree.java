@@ -52,6 +52,42 @@ public final class ProcessTree {
         descendants.forEach(ProcessHandle::destroyForcibly);
     }
 
+    /**
+     * Stops what is left of a process group whose leader has already exited (its background
+     * children): SIGTERM, then SIGKILL after {@code grace}. Needs setsid, else does nothing.
+     */
+    public static void stopGroup(long pgid, Duration grace) {
+        signalGroup(pgid, "TERM");
+        try {
+            Thread.sleep(Math.min(grace.toMillis(), 500));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (groupAlive(pgid)) {
+            try {
+                Thread.sleep(grace.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            signalGroup(pgid, "KILL");
+        }
+    }
+
+    /** Whether any process still belongs to group {@code pgid} (kill -0 on the group). */
+    private static boolean groupAlive(long pgid) {
+        Path kill = Files.isExecutable(KILL) ? KILL : KILL_ALT;
+        try {
+            Process p = new ProcessBuilder(kill.toString(), "-0", "--", "-" + pgid)
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
     private static void signalGroup(long pid, String signal) {
         Path kill = Files.isExecutable(KILL) ? KILL : KILL_ALT;
         if (!Files.isExecutable(kill) || sessionPrefix().isEmpty()) {

@@ -27,6 +27,8 @@ import org.zeroturnaround.exec.StartedProcess;
 public final class ShellCommand {
     private static final Duration KILL_GRACE = Duration.ofSeconds(3);
     private static final Duration POLL = Duration.ofMillis(50);
+    /** How long output may keep arriving after the command exited (buffers, a slow pipe). */
+    private static final Duration OUTPUT_DRAIN = Duration.ofSeconds(2);
 
     private ShellCommand() {}
 
@@ -61,31 +63,48 @@ public final class ShellCommand {
             ProcessTree.stop(process, KILL_GRACE);
         })) {
             long deadline = start + timeout.toNanos();
-            while (true) {
-                try {
-                    ProcessResult r = future.get(POLL.toMillis(), TimeUnit.MILLISECONDS);
-                    boolean interrupted;
-                    synchronized (stopRequested) {
-                        interrupted = stopRequested[0];
-                    }
-                    return new CommandOutcome(interrupted ? Optional.empty() : Optional.of(r.getExitValue()),
-                            false, interrupted, elapsed(start), Optional.empty());
-                } catch (TimeoutException stillRunning) {
-                    if (System.nanoTime() - deadline > 0) {
-                        ProcessTree.stop(process, KILL_GRACE);
-                        waitQuietly(future);
-                        return new CommandOutcome(Optional.empty(), true, false, elapsed(start), Optional.empty());
-                    }
+            // Wait for the command itself, not for its output pipe: a background child it left
+            // behind (`kubectl port-forward &`) keeps the pipe open long after the command ended.
+            while (!process.waitFor(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
+                if (System.nanoTime() - deadline > 0) {
+                    ProcessTree.stop(process, KILL_GRACE);
+                    waitQuietly(future, OUTPUT_DRAIN);
+                    return new CommandOutcome(Optional.empty(), true, false, elapsed(start), Optional.empty());
                 }
             }
-        } catch (ExecutionException e) {
-            return new CommandOutcome(Optional.empty(), false, false, elapsed(start), Optional.of(String.valueOf(e.getCause())));
+            int exit = process.exitValue();
+            Duration took = elapsed(start);
+            if (!drained(future, OUTPUT_DRAIN)) {
+                // What still holds the pipe belongs to the command's process group: an attempt
+                // owns its processes, as a timed-out one does, so the leftovers are stopped.
+                sink.write(("[engine] command exited; stopping the background processes it left running\n")
+                        .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                ProcessTree.stopGroup(process.pid(), KILL_GRACE);
+                waitQuietly(future, OUTPUT_DRAIN);
+            }
+            boolean interrupted;
+            synchronized (stopRequested) {
+                interrupted = stopRequested[0];
+            }
+            return new CommandOutcome(interrupted ? Optional.empty() : Optional.of(exit), false, interrupted, took, Optional.empty());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             ProcessTree.stop(process, KILL_GRACE);
             return new CommandOutcome(Optional.empty(), false, true, elapsed(start), Optional.empty());
         } catch (Exception e) {
             throw new IllegalStateException(e);
+        }
+    }
+
+    /** True when the output pump finished (the pipe reached end of file) within {@code wait}. */
+    private static boolean drained(Future<ProcessResult> future, Duration wait) throws InterruptedException {
+        try {
+            future.get(wait.toMillis(), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (ExecutionException e) {
+            return true;
+        } catch (TimeoutException e) {
+            return false;
         }
     }
 
@@ -101,9 +120,9 @@ public final class ShellCommand {
         return Files.isExecutable(Path.of("/bin/bash")) ? "/bin/bash" : "/bin/sh";
     }
 
-    private static void waitQuietly(Future<ProcessResult> future) {
+    private static void waitQuietly(Future<ProcessResult> future, Duration wait) {
         try {
-            future.get(10, TimeUnit.SECONDS);
+            future.get(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {
