@@ -86,7 +86,7 @@ class ConcurrentRunsTest {
     }
 
     @Test
-    void statusWorksWhileAnotherEngineHoldsTheLockAndNamesTheBusyEngine() throws IOException {
+    void statusWorksButResetIsRefusedWhileAnotherEngineHoldsTheLock() throws IOException {
         EngineProcess a = w.start("run", "talos");
         w.awaitStatus("talos", "running", STARTUP, a);
 
@@ -100,6 +100,13 @@ class ConcurrentRunsTest {
         EngineProcess json = w.runToEnd(EXIT, "status", "--json");
         assertThat(json.waitFor(EXIT)).as(json.describe()).isZero();
         assertThat(EngineWorkspace.JSON.readTree(json.stdout()).isObject()).as(json.describe()).isTrue();
+
+        // reset writes state, so it needs the lock like run does; it must not pull the stage from under A.
+        EngineProcess reset = w.runToEnd(EXIT, "reset", "talos");
+        assertThat(reset.waitFor(EXIT)).as(reset.describe()).isEqualTo(3);
+        assertThat(reset.stderr()).as(reset.describe()).contains("pid " + a.pid());
+        assertThat(w.status("talos")).isEqualTo("running");
+        assertThat(w.auditEvents("talos", "reset")).isEmpty();
 
         Files.createFile(w.run().resolve("release"));
         assertThat(a.waitFor(EXIT)).as(a.describe()).isZero();
