@@ -112,7 +112,6 @@ class SignalStopTest {
      * dies at once.
      */
     @Test
-    @Disabled("BUG: ProcessTree.stop SIGKILLs descendants at once when the stage's shell exits on SIGTERM, skipping the 3 s grace")
     void aGrandchildThatCleansUpOnSigtermGetsTheGracePeriodBeforeSigkill() throws IOException {
         w.script("stages/hang.sh", """
                 bash -c 'trap "sleep 1; echo cleaned > \"$IT_DIR/cleanup.done\"; exit 0" TERM

@@ -86,7 +86,6 @@ class StageTimeoutTest {
      * until the timeout and then call a passing stage timed out.
      */
     @Test
-    @Disabled("BUG: ShellCommand waits for the output pipe to close, so a background child left by a passing stage makes it time out")
     void aStageThatExitsZeroLeavingABackgroundChildPassesInsteadOfTimingOut() throws IOException {
         w.write("context_map.yaml", """
                 stages:
@@ -109,5 +108,9 @@ class StageTimeoutTest {
         List<Path> logs = w.logs("ingress");
         assertThat(logs).hasSize(1);
         assertThat(SignalStopTest.lastLine(logs.get(0))).contains("exit=0");
+        // the attempt owns its processes: the leftover is stopped, and the log says so
+        assertThat(java.nio.file.Files.readString(logs.get(0))).contains("stopping the background processes it left running");
+        long leftover = Procs.readPid(w.run().resolve("portforward.pid")).orElseThrow();
+        Await.until(Duration.ofSeconds(10), "the background child (pid " + leftover + ") to be gone", () -> !Procs.alive(leftover));
     }
 }
