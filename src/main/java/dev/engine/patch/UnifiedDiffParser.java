@@ -122,6 +122,15 @@ public final class UnifiedDiffParser {
             if (minus != null) {
                 oldPath = minus.equals(FilePatch.DEV_NULL) ? minus : GitPaths.stripPrefix(minus, "a/");
                 newPath = plus.equals(FilePatch.DEV_NULL) ? plus : GitPaths.stripPrefix(plus, "b/");
+                // A section whose ---/+++ name other files than its "diff --git" line is either two
+                // sections run together or an attempt to hide a path: refuse like git apply does.
+                String headerOld = GitPaths.stripPrefix(headerPaths[0], "a/");
+                String headerNew = GitPaths.stripPrefix(headerPaths[1], "b/");
+                if (!oldPath.equals(FilePatch.DEV_NULL) && !oldPath.equals(headerOld)
+                        || !newPath.equals(FilePatch.DEV_NULL) && !newPath.equals(headerNew)) {
+                    throw new PatchFormatException(startLine, "the '---/+++' paths (" + oldPath + ", " + newPath
+                            + ") disagree with the 'diff --git' line (" + headerOld + ", " + headerNew + ")");
+                }
             } else if (renameFrom != null || renameTo != null) {
                 if (renameFrom == null || renameTo == null) {
                     throw new PatchFormatException(startLine, "'rename from' without 'rename to' (or the reverse)");

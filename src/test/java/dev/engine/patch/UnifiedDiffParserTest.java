@@ -420,4 +420,11 @@ class UnifiedDiffParserTest {
         assertThat(p.oldMode()).isEqualTo(Optional.empty());
         assertThat(p.newMode()).isEmpty();
     }
+
+    @Test
+    void gitSectionWhosePathsDisagreeWithItsHeaderIsRejected() {
+        assertThatThrownBy(() -> UnifiedDiffParser.parse(
+                "diff --git a/apps/x b/apps/x\nold mode 100644\nnew mode 100755\n--- /dev/null\n+++ b/context_map.yaml\n@@ -0,0 +1 @@\n+y\n"))
+                .isInstanceOf(PatchFormatException.class).hasMessageContaining("line 1").hasMessageContaining("disagree");
+    }
 }
