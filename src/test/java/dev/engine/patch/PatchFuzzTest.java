@@ -25,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * but must never produce a result other than the intended edit.
  */
 class PatchFuzzTest {
-    private static final int CASES = 400;
-    private static final long SEED = 20261122L;
+    // Overridable (-Dfuzz.seed=..., -Dfuzz.cases=...) to explore beyond the fixed regression run.
+    private static final int CASES = Integer.getInteger("fuzz.cases", 600);
+    private static final long SEED = Long.getLong("fuzz.seed", 20261122L);
     private static final Pattern HUNK = Pattern.compile("^@@ -(\\d+)(?:,(\\d+))? \\+(\\d+)(?:,(\\d+))? @@(.*)$");
 
     @TempDir Path tmp;
@@ -81,9 +82,9 @@ class PatchFuzzTest {
             String style = styles.get(k);
             List<String> extra = new ArrayList<>();
             StringBuilder kinds = new StringBuilder();
-            if (rnd.nextInt(3) == 0) {
+            if (rnd.nextInt(5) < 2) {
                 kinds.append("above,");
-                int n = 1 + rnd.nextInt(12);
+                int n = 1 + rnd.nextInt(20);
                 if (rnd.nextBoolean()) {
                     // a copy of part of the file: the same context now appears twice
                     int from = rnd.nextInt(originals.get(k).size());
@@ -101,12 +102,14 @@ class PatchFuzzTest {
             if (rnd.nextInt(4) == 0) { body = dropCounts(body); kinds.append("nocounts,"); }
             if (rnd.nextInt(6) == 0) { body = wrongCounts(body, rnd); kinds.append("wrongcounts,"); }
             if (rnd.nextInt(3) == 0) { body = whitespace(body, rnd); ws = true; kinds.append("ws,"); }
+            if (style.startsWith("crlf") && rnd.nextBoolean()) { body = body.replace("\r", ""); kinds.append("lfdiff,"); }
             for (String kind : kinds.toString().split(",")) if (!kind.isEmpty()) perturbationCounts.merge(kind, 1, Integer::sum);
             String diff = "diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n" + body;
             cases.add(new Case(k, target, intended, diff, ws, kinds.toString()));
         }
 
         Tally ours = new Tally();
+        Map<Integer, Optional<String>> oursResults = new HashMap<>();
         PatchApplier applier = new PatchApplier();
         int ambiguous = 0;
         for (Case c : cases) {
@@ -121,6 +124,7 @@ class PatchFuzzTest {
                 // a refusal
             }
             ours.count(c.id(), result, c.intended());
+            oursResults.put(c.id(), result);
         }
 
         long t0 = System.nanoTime();
@@ -128,13 +132,20 @@ class PatchFuzzTest {
         long externalMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         Tally git = new Tally();
         Tally patch = new Tally();
+        int bothApplied = 0;
+        int identical = 0;
         for (Case c : cases) {
             git.count(c.id(), external.get(c.id())[0], c.intended());
+            if (external.get(c.id())[0].isPresent() && oursResults.get(c.id()).isPresent()) {
+                bothApplied++;
+                if (external.get(c.id())[0].equals(oursResults.get(c.id()))) identical++;
+            }
             if (havePatch) patch.count(c.id(), external.get(c.id())[1], c.intended());
         }
 
         String summary = "fuzz: " + CASES + " cases (seed " + SEED + ", perturbations " + perturbationCounts + "); ours "
                 + ours.summary() + " (ambiguous " + ambiguous + "); git apply --recount " + git.summary()
+                + "; byte-identical to git where both applied " + identical + "/" + bothApplied
                 + "; patch " + (havePatch ? patch.summary() : "not installed")
                 + (git.wrong + patch.wrong > 0 ? " (wrong git " + git.wrongIds + " patch " + patch.wrongIds + ")" : "")
                 + "; external tools " + externalMs + " ms";
@@ -147,6 +158,7 @@ class PatchFuzzTest {
         // The harness must be doing something: most cases apply, and git agrees on plenty of them.
         assertThat(ours.correct).isGreaterThan(CASES / 2);
         assertThat(git.correct).isGreaterThan(CASES / 4);
+        assertThat(identical).isEqualTo(bothApplied);
     }
 
     private static List<String> concat(List<String> a, List<String> b) {
