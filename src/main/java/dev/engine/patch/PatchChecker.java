@@ -72,7 +72,10 @@ public final class PatchChecker {
         }
         for (int k = 0; k < path.length(); k++) {
             char c = path.charAt(k);
-            if (c == '\\' || c == 0 || Character.isISOControl(c) || c == '\u2028' || c == '\u2029') {
+            // Format characters (zero-width joiners, bidi overrides) are invisible in review and
+            // ignored in names by some filesystems, so "context_map\u200c.yaml" could be the real file.
+            if (c == '\\' || c == 0 || Character.isISOControl(c) || c == '\u2028' || c == '\u2029'
+                    || Character.getType(c) == Character.FORMAT) {
                 out.add(new Violation(path, "I4-bad-char", "path contains a backslash or control character (code "
                         + (int) c + ")"));
                 break;

@@ -47,6 +47,17 @@ public final class PatchSet {
                 return;
             }
         }
+        if (p.kind() == FilePatch.Kind.ADD || p.kind() == FilePatch.Kind.RENAME) {
+            String parent = p.newPath();
+            for (int slash = parent.lastIndexOf('/'); slash > 0; slash = parent.lastIndexOf('/', slash - 1)) {
+                String dir = parent.substring(0, slash);
+                if (tree.exists(dir) && !tree.isDirectory(dir)) {
+                    problems.add(new Violation(p.newPath(), "apply", "'" + dir + "' is a file, so '" + p.newPath()
+                            + "' cannot be created"));
+                    return;
+                }
+            }
+        }
         String source = p.kind() == FilePatch.Kind.ADD ? null : p.oldPath();
         if (source != null && tree.isDirectory(source)) {
             problems.add(new Violation(source, "apply", "'" + source + "' is a directory"));

@@ -57,7 +57,8 @@ final class ProtectedPaths {
 
     /** Lower-cased, NFC, with "", "." and ".." segments resolved lexically and no leading '/'. */
     static String canonical(String path) {
-        String s = Normalizer.normalize(path, Normalizer.Form.NFC).replace('\\', '/').toLowerCase(Locale.ROOT);
+        String s = Normalizer.normalize(path, Normalizer.Form.NFC).replaceAll("\\p{Cf}", "")
+                .replace('\\', '/').toLowerCase(Locale.ROOT);
         List<String> out = new ArrayList<>();
         for (String seg : s.split("/")) {
             // Windows and macOS ignore trailing dots/spaces in names: "state." is "state".

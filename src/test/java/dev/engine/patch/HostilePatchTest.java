@@ -201,6 +201,8 @@ class HostilePatchTest {
         refused("diff --git \"a/apps/x\\ty\" \"b/apps/x\\ty\"\nnew file mode 100644\n--- /dev/null\n+++ \"b/apps/x\\ty\"\n@@ -0,0 +1 @@\n+y\n",
                 "I4-bad-char");
         refused(add("apps\\web.yaml"), "I4-bad-char");
+        refused(add("ai/context_map\u200c.yaml"), "I4-bad-char");
+        refused(add("ai/context_map\u200c.yaml"), "I2-protected");
         refused(add("./apps/n.yaml"), "I4-not-normalized");
         refused(add("apps//n.yaml"), "I4-not-normalized");
     }
@@ -235,6 +237,7 @@ class HostilePatchTest {
         List<Violation> v = refused(diff, "apply");
         assertThat(v).singleElement().satisfies(x -> assertThat(x.path()).isEqualTo("README.md"));
         refused(add("apps/web.yaml"), "apply");
+        refused(add("README.md/x.yaml"), "apply");
         refused(modify("apps/missing.yaml"), "apply");
     }
 
