@@ -37,6 +37,7 @@ public final class PatchApplier {
                 if (l.kind() != HunkLine.Kind.ADD) {
                     return refused(p, "new file hunk has context or removed lines: '" + l.text() + "'");
                 }
+                if (!finalNewline) return refused(p, "has 'No newline at end of file' before its last line");
                 lines.add(l.text());
                 finalNewline = !l.noNewlineAtEnd();
             }

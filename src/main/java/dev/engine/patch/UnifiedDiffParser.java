@@ -108,7 +108,7 @@ public final class UnifiedDiffParser {
                     minus = GitPaths.headerPath(h.substring(4), lineNo);
                     plus = GitPaths.headerPath(header(i + 1).substring(4), lineNo + 1);
                     i += 2;
-                    hunks = hunks();
+                    hunks = hunks(true);
                     break;
                 } else if (h.startsWith("@@")) {
                     throw new PatchFormatException(lineNo, "hunk without '--- / +++' lines in a 'diff --git' section");
@@ -173,7 +173,7 @@ public final class UnifiedDiffParser {
             String minus = GitPaths.headerPath(header(i).substring(4), lineNo);
             String plus = GitPaths.headerPath(header(i + 1).substring(4), lineNo + 1);
             i += 2;
-            List<Hunk> hunks = hunks();
+            List<Hunk> hunks = hunks(false);
             boolean prefixed = (minus.startsWith("a/") || minus.equals(FilePatch.DEV_NULL))
                     && (plus.startsWith("b/") || plus.equals(FilePatch.DEV_NULL));
             String oldPath = prefixed ? GitPaths.stripPrefix(minus, "a/") : minus;
@@ -207,15 +207,19 @@ public final class UnifiedDiffParser {
                     Optional.ofNullable(oldMode), Optional.ofNullable(newMode), oldNoNl, newNoNl);
         }
 
-        private List<Hunk> hunks() throws PatchFormatException {
+        private List<Hunk> hunks(boolean gitSection) throws PatchFormatException {
             List<Hunk> hunks = new ArrayList<>();
             while (i < lines.length && header(i).startsWith("@@")) {
-                hunks.add(hunk());
+                hunks.add(hunk(gitSection));
             }
             return hunks;
         }
 
-        private Hunk hunk() throws PatchFormatException {
+        /**
+         * @param gitSection inside "diff --git", where the next file always starts with "diff --git";
+         *     a "--- x / +++ y" pair is then a removed "-- x" and an added "++ y" while the counts last
+         */
+        private Hunk hunk(boolean gitSection) throws PatchFormatException {
             int headerLine = i + 1;
             Matcher m = HUNK_HEADER.matcher(header(i));
             int oldStart = 0;
@@ -236,8 +240,9 @@ public final class UnifiedDiffParser {
                 String h = header(i);
                 if (h.startsWith("@@") || h.startsWith("diff --git ")) break;
                 // "--- x" + "+++ y" + "@@" is the next file even if this hunk's counts are not used up.
-                if (isPlainFileStart(i) && (i + 2 >= lines.length || header(i + 2).startsWith("@@")
-                        || countsUsedUp(body, oldCount, newCount))) break;
+                boolean countsUsedUp = countsUsedUp(body, oldCount, newCount);
+                if (isPlainFileStart(i) && (countsUsedUp || !gitSection && (i + 2 >= lines.length
+                        || header(i + 2).startsWith("@@")))) break;
                 if (h.isEmpty()) {
                     // An empty line is usually a context line whose leading space was stripped.
                     body.add(HunkLine.context(raw));

@@ -180,4 +180,10 @@ class PatchApplierTest {
         FilePatch p = parse("diff --git a/i.png b/i.png\nBinary files a/i.png and b/i.png differ\n");
         assertThat(applier.apply(p, Optional.of("x"))).isInstanceOf(ApplyResult.Refused.class);
     }
+
+    @Test
+    void newFileWithNoNewlineMarkerInTheMiddleIsRefused() throws Exception {
+        FilePatch p = parse("--- /dev/null\n+++ b/n\n@@ -0,0 +1,2 @@\n+a\n\\ No newline at end of file\n+b\n");
+        assertThat(applier.apply(p, Optional.empty())).isInstanceOf(ApplyResult.Refused.class);
+    }
 }

@@ -427,4 +427,23 @@ class UnifiedDiffParserTest {
                 "diff --git a/apps/x b/apps/x\nold mode 100644\nnew mode 100755\n--- /dev/null\n+++ b/context_map.yaml\n@@ -0,0 +1 @@\n+y\n"))
                 .isInstanceOf(PatchFormatException.class).hasMessageContaining("line 1").hasMessageContaining("disagree");
     }
+
+    @Test
+    void insideGitSectionDashDashLinesAreBodyWhileCountsLast() throws Exception {
+        FilePatch p = single("""
+                diff --git a/q.sql b/q.sql
+                --- a/q.sql
+                +++ b/q.sql
+                @@ -1,2 +1,2 @@
+                 select 1;
+                --- a/old comment
+                +++ b/new comment
+                @@ -9 +9 @@
+                -x
+                +y
+                """);
+        assertThat(p.hunks()).hasSize(2);
+        assertThat(p.hunks().get(0).lines()).containsExactly(HunkLine.context("select 1;"),
+                HunkLine.remove("-- a/old comment"), HunkLine.add("++ b/new comment"));
+    }
 }
