@@ -128,20 +128,20 @@ class PatchFuzzTest {
         }
 
         long t0 = System.nanoTime();
-        Map<Integer, Optional<String>[]> external = runExternal(cases, havePatch);
+        Map<Integer, List<Optional<String>>> external = runExternal(cases, havePatch);
         long externalMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         Tally git = new Tally();
         Tally patch = new Tally();
         int gitRight = 0;
         int identical = 0;
         for (Case c : cases) {
-            git.count(c.id(), external.get(c.id())[0], c.intended());
+            git.count(c.id(), external.get(c.id()).get(0), c.intended());
             // git can be wrong too (it takes the match nearest the hint); compare where it was right.
-            if (external.get(c.id())[0].equals(Optional.of(c.intended()))) {
+            if (external.get(c.id()).get(0).equals(Optional.of(c.intended()))) {
                 gitRight++;
-                if (external.get(c.id())[0].equals(oursResults.get(c.id()))) identical++;
+                if (external.get(c.id()).get(0).equals(oursResults.get(c.id()))) identical++;
             }
-            if (havePatch) patch.count(c.id(), external.get(c.id())[1], c.intended());
+            if (havePatch) patch.count(c.id(), external.get(c.id()).get(1), c.intended());
         }
 
         String summary = "fuzz: " + CASES + " cases (seed " + SEED + ", perturbations " + perturbationCounts + "); ours "
@@ -251,8 +251,7 @@ class PatchFuzzTest {
     }
 
     /** git apply and GNU patch on every case, from one shell script to keep process start-up cheap. */
-    @SuppressWarnings("unchecked")
-    private Map<Integer, Optional<String>[]> runExternal(List<Case> cases, boolean havePatch) throws IOException, InterruptedException {
+    private Map<Integer, List<Optional<String>>> runExternal(List<Case> cases, boolean havePatch) throws IOException, InterruptedException {
         Path work = Files.createDirectories(tmp.resolve("apply"));
         StringBuilder script = new StringBuilder("#!/bin/sh\nexport GIT_CEILING_DIRECTORIES=\"" + tmp + "\"\n");
         for (Case c : cases) {
@@ -275,11 +274,10 @@ class PatchFuzzTest {
         Process p = new ProcessBuilder("sh", sh.toString()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         assertThat(p.waitFor(120, TimeUnit.SECONDS)).as("external tools finished").isTrue();
-        Map<Integer, Optional<String>[]> out = new HashMap<>();
+        Map<Integer, List<Optional<String>>> out = new HashMap<>();
         for (Case c : cases) {
             Path dir = work.resolve(name(c.id()).replace(".txt", ""));
-            Optional<String>[] r = new Optional[] {result(dir, "git"), havePatch ? result(dir, "patch") : Optional.empty()};
-            out.put(c.id(), r);
+            out.put(c.id(), List.of(result(dir, "git"), havePatch ? result(dir, "patch") : Optional.empty()));
         }
         return out;
     }
