@@ -160,6 +160,8 @@ public final class PatchApplier {
         boolean crlf = file.isCrlf();
         List<String> out = new ArrayList<>();
         boolean finalNewline = file.finalNewline() || in.isEmpty();
+        int lastLineAt = -1;      // where the file's unterminated last line landed in out
+        boolean lastCrAdded = false;
         int pos = 0;
         for (int k = 0; k < starts.size(); k++) {
             Hunk h = p.hunks().get(k);
@@ -167,12 +169,18 @@ public final class PatchApplier {
             out.addAll(in.subList(pos, start));
             int cursor = start;
             for (HunkLine l : h.lines()) {
+                lastCrAdded = false;
                 switch (l.kind()) {
-                    case CONTEXT -> out.add(in.get(cursor++)); // the file's real text, not the model's
+                    case CONTEXT -> {
+                        if (cursor == in.size() - 1) lastLineAt = out.size();
+                        out.add(in.get(cursor++)); // the file's real text, not the model's
+                    }
                     case REMOVE -> cursor++;
-                    // A CRLF file stays CRLF, except a last line without newline, which has no '\r' either.
-                    case ADD -> out.add(crlf && !l.text().endsWith("\r") && !l.noNewlineAtEnd()
-                            ? l.text() + "\r" : l.text());
+                    case ADD -> {
+                        // A CRLF file stays CRLF, except a last line without newline, which has no '\r' either.
+                        lastCrAdded = crlf && !l.text().endsWith("\r") && !l.noNewlineAtEnd();
+                        out.add(lastCrAdded ? l.text() + "\r" : l.text());
+                    }
                 }
             }
             pos = cursor;
@@ -185,7 +193,20 @@ public final class PatchApplier {
                 if (oldFlag || newFlag || in.isEmpty()) finalNewline = !newFlag;
             }
         }
-        out.addAll(in.subList(pos, in.size()));
+        if (pos < in.size()) {
+            lastCrAdded = false;
+            lastLineAt = out.size() + in.size() - 1 - pos;
+            out.addAll(in.subList(pos, in.size()));
+        }
+        if (crlf && !file.finalNewline() && lastLineAt >= 0 && lastLineAt < out.size() - 1
+                && !out.get(lastLineAt).endsWith("\r")) {
+            // The old unterminated last line now has lines after it: it needs the file's line ending.
+            out.set(lastLineAt, out.get(lastLineAt) + "\r");
+        }
+        if (crlf && !finalNewline && lastCrAdded) {
+            String last = out.get(out.size() - 1);
+            out.set(out.size() - 1, last.substring(0, last.length() - 1));
+        }
         return new FileText(out, finalNewline);
     }
 }

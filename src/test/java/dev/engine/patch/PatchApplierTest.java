@@ -186,4 +186,12 @@ class PatchApplierTest {
         FilePatch p = parse("--- /dev/null\n+++ b/n\n@@ -0,0 +1,2 @@\n+a\n\\ No newline at end of file\n+b\n");
         assertThat(applier.apply(p, Optional.empty())).isInstanceOf(ApplyResult.Refused.class);
     }
+
+    @Test
+    void changingTheEndOfAFileWithoutFinalNewlineAndWithoutMarkerKeepsLineEndingsConsistent() throws Exception {
+        assertThat(applied("--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n x\n y\n+z\n", "x\ny")).isEqualTo("x\ny\nz");
+        assertThat(applied("--- a/f\n+++ b/f\n@@ -1,2 +1,2 @@\n x\n-y\n+z\n", "x\r\ny")).isEqualTo("x\r\nz");
+        assertThat(applied("--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n x\n y\n+z\n", "x\r\ny")).isEqualTo("x\r\ny\r\nz");
+        assertThat(applied("--- a/f\n+++ b/f\n@@ -1,2 +1,3 @@\n x\n+w\n y\n", "x\r\ny")).isEqualTo("x\r\nw\r\ny");
+    }
 }
