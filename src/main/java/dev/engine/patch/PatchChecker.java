@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -92,8 +91,7 @@ public final class PatchChecker {
             String seg = segments[k];
             if (seg.equals("..")) traversal = true;
             if (seg.equals(".") || (seg.isEmpty() && k > 0 && k < segments.length - 1)) unnormalized = true;
-            if (seg.strip().replaceAll("[. ]+$", "").toLowerCase(Locale.ROOT).equals(".git")
-                    || seg.toLowerCase(Locale.ROOT).equals(".git")) gitDir = true;
+            if (ProtectedPaths.isGitDirName(seg)) gitDir = true;
         }
         if (traversal) {
             out.add(new Violation(path, "I4-traversal", "'" + path + "' contains '..'; paths may not leave the repository"));

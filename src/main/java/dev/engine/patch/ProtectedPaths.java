@@ -4,6 +4,7 @@ import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The engine's own files, which a patch may never touch. Compared after lexical normalization,
@@ -16,7 +17,14 @@ final class ProtectedPaths {
             "context_map.yaml", "master_memo.md", "executor_instructions.md",
             "state/", "logs/", "escalations/", "patches/");
 
+    /** ".git" and what Windows/NTFS also resolve to it: "GIT~1", ".git.", ".git ", ".git::$INDEX_ALLOCATION". */
+    private static final Pattern GIT_DIR_ALIASES = Pattern.compile("(\\.git|git~\\d+)([. ]*|:.*)");
+
     private final List<String> entries;
+
+    static boolean isGitDirName(String segment) {
+        return GIT_DIR_ALIASES.matcher(segment.toLowerCase(Locale.ROOT)).matches();
+    }
 
     ProtectedPaths(List<String> configured) {
         List<String> all = new ArrayList<>();
@@ -43,7 +51,7 @@ final class ProtectedPaths {
     String match(String path) {
         String p = canonical(path);
         for (String segment : p.split("/")) {
-            if (segment.equals(".git")) return ".git/";
+            if (isGitDirName(segment)) return ".git/";
         }
         for (String e : entries) {
             if (e.endsWith("/")) {

@@ -96,7 +96,8 @@ class HostilePatchTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {".git/config", ".GIT/config", "apps/.git/hooks/pre-commit", ".Git/HEAD"})
+    @ValueSource(strings = {".git/config", ".GIT/config", "apps/.git/hooks/pre-commit", ".Git/HEAD", "GIT~1/config",
+            ".git./config", ".git::$INDEX_ALLOCATION/config"})
     void gitDirectory(String path) {
         List<Violation> v = refused(add(path), "I4-git-dir");
         assertThat(v).extracting(Violation::rule).contains("I2-protected");

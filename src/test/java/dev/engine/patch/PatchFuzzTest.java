@@ -102,6 +102,11 @@ class PatchFuzzTest {
             if (rnd.nextInt(4) == 0) { body = dropCounts(body); kinds.append("nocounts,"); }
             if (rnd.nextInt(6) == 0) { body = wrongCounts(body, rnd); kinds.append("wrongcounts,"); }
             if (rnd.nextInt(3) == 0) { body = whitespace(body, rnd); ws = true; kinds.append("ws,"); }
+            if (rnd.nextInt(4) == 0 && body.contains("\n \n")) {
+                // models drop the lone space of an empty context line
+                body = body.replace("\n \n", "\n\n").replace("\n \r\n", "\n\r\n");
+                kinds.append("blankctx,");
+            }
             if (style.startsWith("crlf") && rnd.nextBoolean()) { body = body.replace("\r", ""); kinds.append("lfdiff,"); }
             for (String kind : kinds.toString().split(",")) if (!kind.isEmpty()) perturbationCounts.merge(kind, 1, Integer::sum);
             String diff = "diff --git a/f.txt b/f.txt\n--- a/f.txt\n+++ b/f.txt\n" + body;
