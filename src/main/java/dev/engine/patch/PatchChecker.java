@@ -123,8 +123,8 @@ public final class PatchChecker {
         int slash = path.indexOf('/');
         if (slash < 0 || topLevel.contains(path.substring(0, slash))) return;
         {
-            out.add(new Violation(path, "I3-new-top-level-dir", "'" + path + "' would create a new top-level directory '"
-                    + path.substring(0, slash) + "'"));
+            out.add(new Violation(path, "I3-new-top-level-dir", "'" + path + "' is under '" + path.substring(0, slash)
+                    + "', which is not an existing top-level directory; patches may not create top-level directories"));
         }
     }
 
