@@ -239,7 +239,9 @@ public final class UnifiedDiffParser {
                 String raw = lines[i];
                 String h = header(i);
                 if (h.startsWith("@@") || h.startsWith("diff --git ")) break;
-                // "--- x" + "+++ y" + "@@" is the next file even if this hunk's counts are not used up.
+                // "--- x" + "+++ y" + "@@" is the next file even if this hunk's counts are not used up:
+                // models overstate counts often. If it really was a "-- x" / "++ y" pair of body lines,
+                // the misread is still refused later (duplicate file, missing file or no unique match).
                 boolean countsUsedUp = countsUsedUp(body, oldCount, newCount);
                 if (isPlainFileStart(i) && (countsUsedUp || !gitSection && (i + 2 >= lines.length
                         || header(i + 2).startsWith("@@")))) break;
@@ -265,7 +267,10 @@ public final class UnifiedDiffParser {
                     case '-' -> HunkLine.remove(raw.substring(1));
                     default -> null;
                 };
-                if (line == null) break; // prose after the hunk
+                if (line == null) {
+                    requireNoStrayBodyLines(i);
+                    break; // prose after the hunk
+                }
                 body.add(line);
                 trailingBlanks = 0;
                 i++;
@@ -281,6 +286,24 @@ public final class UnifiedDiffParser {
             while (i < lines.length && header(i).isEmpty()) i++;
             if (body.isEmpty()) throw new PatchFormatException(headerLine, "empty hunk");
             return Hunk.of(oldStart, newStart, body);
+        }
+
+        /**
+         * A hunk ended at a line that is not ' ', '+' or '-'. If added or removed lines follow before
+         * the next file, the line was most likely a context line that lost its leading space; skipping
+         * the rest as prose would apply half the edit, so the diff is refused instead.
+         */
+        private void requireNoStrayBodyLines(int stop) throws PatchFormatException {
+            if (header(stop).startsWith("```")) return;
+            for (int j = stop + 1; j < lines.length; j++) {
+                String h = header(j);
+                if (h.startsWith("```") || h.startsWith("diff --git ") || h.startsWith("@@") || isPlainFileStart(j)) return;
+                if (h.startsWith("+") || h.startsWith("-")) {
+                    throw new PatchFormatException(stop + 1, "line is not a context (' '), added ('+') or removed ('-')"
+                            + " line, but hunk lines follow at diff line " + (j + 1)
+                            + "; did a context line lose its leading space?");
+                }
+            }
         }
 
         private static int parseHint(String digits) {

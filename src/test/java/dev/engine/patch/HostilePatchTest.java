@@ -251,4 +251,12 @@ class HostilePatchTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> tree.read("apps/link/secret.txt"))
                 .isInstanceOf(IOException.class);
     }
+
+    @Test
+    void dashDashBodyLinesMisreadAsAFileHeaderAreRefusedNotHalfApplied() throws IOException {
+        write("apps/q.sql", "select 1;\n-- apps/q.sql\nselect 2;\nx\n");
+        tree = new DirectoryTreeView(root);
+        String diff = "--- apps/q.sql\n+++ apps/q.sql\n@@ -1,2 +1,2 @@\n select 1;\n--- apps/q.sql\n+++ apps/q.sql\n@@ -4 +4 @@\n-x\n+y\n";
+        refused(diff, "I4-duplicate");
+    }
 }

@@ -446,4 +446,17 @@ class UnifiedDiffParserTest {
         assertThat(p.hunks().get(0).lines()).containsExactly(HunkLine.context("select 1;"),
                 HunkLine.remove("-- a/old comment"), HunkLine.add("++ b/new comment"));
     }
+
+    @Test
+    void contextLineWithoutLeadingSpaceInTheMiddleIsRejectedNotHalfApplied() {
+        assertThatThrownBy(() -> UnifiedDiffParser.parse("--- a/f\n+++ b/f\n@@ -1,4 +1,4 @@\n a\n-b\n+B\nc\n-d\n+D\n"))
+                .isInstanceOf(PatchFormatException.class).hasMessageContaining("line 7").hasMessageContaining("line 8");
+    }
+
+    @Test
+    void proseAfterAHunkIsFineUntilTheFence() throws Exception {
+        List<FilePatch> files = UnifiedDiffParser.parse("```diff\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n```\n- bullet\n+ more\n");
+        assertThat(files).hasSize(1);
+        assertThat(files.get(0).hunks().get(0).lines()).hasSize(2);
+    }
 }
