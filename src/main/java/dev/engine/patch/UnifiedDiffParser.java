@@ -16,6 +16,7 @@ public final class UnifiedDiffParser {
     private static final Pattern HUNK_HEADER = Pattern.compile(
             "^@@+\\s*-(\\d+)(?:,(\\d+))?\\s+\\+(\\d+)(?:,(\\d+))?\\s*@@+.*$");
     private static final Pattern MODE = Pattern.compile("[0-7]{6}");
+    private static final Pattern DIFF_FENCE = Pattern.compile("```+\\s*(diff|patch|udiff)\\b.*");
 
     private UnifiedDiffParser() {}
 
@@ -37,9 +38,16 @@ public final class UnifiedDiffParser {
 
         List<FilePatch> files() throws PatchFormatException {
             List<FilePatch> files = new ArrayList<>();
+            boolean inDiffFence = false;
             while (i < lines.length) {
                 String h = header(i);
-                if (h.startsWith("diff --git ")) {
+                if (h.startsWith("```")) {
+                    inDiffFence = !inDiffFence && DIFF_FENCE.matcher(h).matches();
+                    i++;
+                } else if (inDiffFence && (h.startsWith("+") || h.startsWith("-")) && !isPlainFileStart(i)) {
+                    // A fragment of a diff with no header: skipping it would apply only part of the fix.
+                    throw new PatchFormatException(i + 1, "added/removed line outside any hunk (no '@@' header before it)");
+                } else if (h.startsWith("diff --git ")) {
                     files.add(gitFile());
                 } else if (isPlainFileStart(i)) {
                     files.add(plainFile());

@@ -459,4 +459,17 @@ class UnifiedDiffParserTest {
         assertThat(files).hasSize(1);
         assertThat(files.get(0).hunks().get(0).lines()).hasSize(2);
     }
+
+    @Test
+    void headerlessFragmentInADiffFenceIsRejected() {
+        String answer = "```diff\n--- a/f\n+++ b/f\n@@ -1,3 +1,3 @@\n a\n-b\n+B\n```\nand further down:\n```diff\n c\n-d\n+D\n```\n";
+        assertThatThrownBy(() -> UnifiedDiffParser.parse(answer)).isInstanceOf(PatchFormatException.class)
+                .hasMessageContaining("line 12");
+    }
+
+    @Test
+    void yamlListsInOtherFencesAreProse() throws Exception {
+        String answer = "Your file has\n```yaml\n- name: x\n```\n```diff\n--- a/f\n+++ b/f\n@@ -1 +1 @@\n-a\n+b\n```\n";
+        assertThat(UnifiedDiffParser.parse(answer)).hasSize(1);
+    }
 }
