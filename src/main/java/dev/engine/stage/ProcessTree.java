@@ -54,37 +54,49 @@ public final class ProcessTree {
 
     /**
      * Stops what is left of a process group whose leader has already exited (its background
-     * children): SIGTERM, then SIGKILL after {@code grace}. Needs setsid, else does nothing.
+     * children): SIGTERM, then SIGKILL if any member outlives {@code grace}.
      */
     public static void stopGroup(long pgid, Duration grace) {
         signalGroup(pgid, "TERM");
+        long deadline = System.nanoTime() + grace.toNanos();
         try {
-            Thread.sleep(Math.min(grace.toMillis(), 500));
+            while (groupHasLiveMembers(pgid) && System.nanoTime() - deadline < 0) {
+                Thread.sleep(20);
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        if (groupAlive(pgid)) {
-            try {
-                Thread.sleep(grace.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        if (groupHasLiveMembers(pgid)) {
             signalGroup(pgid, "KILL");
         }
     }
 
-    /** Whether any process still belongs to group {@code pgid} (kill -0 on the group). */
-    private static boolean groupAlive(long pgid) {
-        Path kill = Files.isExecutable(KILL) ? KILL : KILL_ALT;
+    /**
+     * Whether a process other than a zombie is still in group {@code pgid}, read from /proc
+     * (zombies count as gone: in containers whose init never reaps, orphans stay zombies forever).
+     * Without setsid the group is the engine's own, so the answer is always no.
+     */
+    public static boolean groupHasLiveMembers(long pgid) {
+        if (sessionPrefix().isEmpty()) {
+            return false;
+        }
+        Path proc = Path.of("/proc");
+        try (java.util.stream.Stream<Path> entries = Files.list(proc)) {
+            return entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
+                    .anyMatch(p -> livesInGroup(p.resolve("stat"), pgid));
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    private static boolean livesInGroup(Path stat, long pgid) {
         try {
-            Process p = new ProcessBuilder(kill.toString(), "-0", "--", "-" + pgid)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-            return p.waitFor(5, TimeUnit.SECONDS) && p.exitValue() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
+            String s = Files.readString(stat);
+            // pid (comm) state ppid pgrp ...; comm may contain spaces and parentheses
+            String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
+            return Long.parseLong(f[2]) == pgid && !f[0].equals("Z") && !f[0].equals("X");
+        } catch (IOException | RuntimeException e) {
+            return false; // the process ended while we looked
         }
     }
 

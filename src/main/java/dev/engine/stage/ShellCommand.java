@@ -74,14 +74,14 @@ public final class ShellCommand {
             }
             int exit = process.exitValue();
             Duration took = elapsed(start);
-            if (!drained(future, OUTPUT_DRAIN)) {
-                // What still holds the pipe belongs to the command's process group: an attempt
-                // owns its processes, as a timed-out one does, so the leftovers are stopped.
+            // What is left in the command's process group (a background child) belongs to the
+            // attempt, as with a timeout: it is stopped so the attempt really ends here.
+            if (ProcessTree.groupHasLiveMembers(process.pid())) {
                 sink.write(("[engine] command exited; stopping the background processes it left running\n")
                         .getBytes(java.nio.charset.StandardCharsets.UTF_8));
                 ProcessTree.stopGroup(process.pid(), KILL_GRACE);
-                waitQuietly(future, OUTPUT_DRAIN);
             }
+            drained(future, OUTPUT_DRAIN);
             boolean interrupted;
             synchronized (stopRequested) {
                 interrupted = stopRequested[0];
