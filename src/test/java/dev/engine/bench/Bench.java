@@ -117,12 +117,12 @@ public final class Bench {
         }
     }
 
-    /** Realistic noisy lines up to {@code size}, then a failure tail. */
+    /** Realistic noisy lines (a retry loop, the worst case for the fingerprint) up to {@code size}, then a failure tail. */
     private static void writeLog(Path log, long size) throws IOException {
         byte[] block;
         StringBuilder sb = new StringBuilder();
         int i = 0;
-        while (sb.length() < (1 << 20)) {
+        while (sb.length() < (64 << 10)) {
             sb.append("2026-11-22T03:49:").append(String.format("%02d", i % 60)).append(".123456Z waiting for pod cilium-7d9f8c6b5-x2b4k (attempt ")
                     .append(i % 30).append("/30, ").append(i % 97).append(".2s elapsed) 10.0.0.").append(i % 250).append(":6443\n");
             i++;
@@ -134,6 +134,8 @@ public final class Bench {
                 f.write(block);
                 written += block.length;
             }
+            f.write(block, 0, (int) Math.max(0, Math.min(block.length, size - written)));
+            f.write('\n');
             f.write("Error: etcd cluster is unavailable or misconfigured\n[engine] finished 2026-11-22T03:50:00Z exit=1 duration=1m3s\n"
                     .getBytes(StandardCharsets.UTF_8));
         }
