@@ -52,9 +52,17 @@ public final class AiBranch implements AutoCloseable {
     private final String aiRef;
     private final String mainBranch;
     private final String mainRef;
+    private final RaceHook beforeRefUpdate;
 
-    private AiBranch(Repository repo, String branch, String mainBranch) {
+    /** Runs between computing a new ref value and the compare-and-swap, so tests can race it. */
+    @FunctionalInterface
+    interface RaceHook {
+        void run() throws IOException;
+    }
+
+    private AiBranch(Repository repo, String branch, String mainBranch, RaceHook beforeRefUpdate) {
         this.repo = repo;
+        this.beforeRefUpdate = beforeRefUpdate;
         this.branch = branch;
         this.aiRef = Constants.R_HEADS + branch;
         this.mainBranch = mainBranch;
@@ -68,6 +76,10 @@ public final class AiBranch implements AutoCloseable {
      * @param mainBranch usually {@code main}; {@code master} is used when {@code main} does not exist
      */
     public static AiBranch open(Path workspace, String branchName, String mainBranch) throws IOException {
+        return open(workspace, branchName, mainBranch, () -> { });
+    }
+
+    static AiBranch open(Path workspace, String branchName, String mainBranch, RaceHook beforeRefUpdate) throws IOException {
         if (branchName == null || !branchName.startsWith(PREFIX) || branchName.length() == PREFIX.length()
                 || !Repository.isValidRefName(Constants.R_HEADS + branchName)) {
             throw new AiBranchException("invalid AI branch name '" + branchName + "': it must be a valid branch name starting with "
@@ -90,7 +102,7 @@ public final class AiBranch implements AutoCloseable {
                 throw new AiBranchException("no branch " + mainBranch + " in " + workspace + "; commit something on it first");
             }
             if (main.equals(branchName)) throw new AiBranchException("the AI branch cannot be the main branch " + main);
-            return new AiBranch(repo, branchName, main);
+            return new AiBranch(repo, branchName, main, beforeRefUpdate);
         } catch (IOException | RuntimeException e) {
             repo.close();
             throw e;
@@ -383,6 +395,7 @@ public final class AiBranch implements AutoCloseable {
         update.setForceUpdate(true);
         update.setRefLogIdent(engineIdent());
         update.setRefLogMessage(reflog, false);
+        beforeRefUpdate.run();
         RefUpdate.Result result = update.update();
         switch (result) {
             case NEW, FORCED, FAST_FORWARD, NO_CHANGE -> { }
