@@ -3,6 +3,7 @@ package dev.engine.git;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeFormatter;
@@ -12,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.MergeCommand;
 import org.eclipse.jgit.api.MergeResult;
@@ -280,16 +282,24 @@ public final class AiBranch implements AutoCloseable {
         RevCommit target = pending.get(indexOfPending(pending, commitish));
         int approved = pendingCommits(target, main).size();
         boolean fastForward;
-        ThreeWayMerger merger = (ThreeWayMerger) MergeStrategy.RECURSIVE.newMerger(repo, true);
+        ThreeWayMerger merger = null;
         try (RevWalk walk = new RevWalk(repo)) {
             fastForward = walk.isMergedInto(walk.parseCommit(main), walk.parseCommit(target));
         }
         // A trial merge in memory first: a real conflicting merge would leave markers in the user's files.
-        if (!fastForward && !merger.merge(main, target)) return new ApproveResult.Conflict(Replay.conflictPaths(merger));
+        if (!fastForward) {
+            merger = (ThreeWayMerger) MergeStrategy.RECURSIVE.newMerger(repo, true);
+            if (!merger.merge(main, target)) return new ApproveResult.Conflict(Replay.conflictPaths(merger));
+        }
         String message = "Merge " + branch + " up to " + abbrev(target) + " into " + mainBranch + " (" + approved
                 + " approved AI commit" + (approved == 1 ? "" : "s") + ")";
         if (mainRef.equals(repo.getFullBranch())) {
             return mergeIntoCheckedOutMain(target, approved, message);
+        }
+        Optional<String> elsewhere = checkedOutIn(mainRef);
+        if (elsewhere.isPresent()) {
+            throw new AiBranchException(mainBranch + " is checked out in " + elsewhere.get()
+                    + "; approve from that working tree so its files are updated too");
         }
         ObjectId newMain = target;
         if (!fastForward) {
@@ -379,12 +389,41 @@ public final class AiBranch implements AutoCloseable {
         return id;
     }
 
-    /** Moving a checked-out branch would leave the user's working tree showing the reverse of the change. */
+    /** Moving a checked-out branch would leave that working tree showing the reverse of the change. */
     private void refuseIfAiBranchCheckedOut() throws IOException {
-        if (aiRef.equals(repo.getFullBranch())) {
-            throw new AiBranchException(branch + " is checked out in " + repo.getWorkTree()
-                    + "; check out " + mainBranch + " so the engine can update the AI branch without touching your files");
+        Optional<String> where = checkedOutIn(aiRef);
+        if (where.isPresent()) {
+            throw new AiBranchException(branch + " is checked out in " + where.get() + "; check out another branch there"
+                    + " so the engine can update the AI branch without touching your files");
         }
+    }
+
+    /**
+     * The working tree (this one, the main one or a linked one from {@code git worktree add})
+     * whose HEAD is {@code ref}. Read from the HEAD files because that is where git keeps it.
+     */
+    private Optional<String> checkedOutIn(String ref) throws IOException {
+        if (ref.equals(repo.getFullBranch())) return Optional.of(repo.getWorkTree().toString());
+        Path common = repo.getCommonDirectory().toPath();
+        List<Path> heads = new ArrayList<>();
+        if (!common.equals(repo.getDirectory().toPath())) heads.add(common.resolve(Constants.HEAD));
+        Path linked = common.resolve("worktrees");
+        if (Files.isDirectory(linked)) {
+            try (Stream<Path> dirs = Files.list(linked)) {
+                dirs.map(d -> d.resolve(Constants.HEAD)).forEach(heads::add);
+            }
+        }
+        for (Path head : heads) {
+            if (head.getParent().equals(repo.getDirectory().toPath()) || !Files.isRegularFile(head)) continue;
+            if (Files.readString(head, StandardCharsets.UTF_8).strip().equals("ref: " + ref)) {
+                Path gitdirFile = head.resolveSibling("gitdir");
+                String where = Files.isRegularFile(gitdirFile)
+                        ? Path.of(Files.readString(gitdirFile, StandardCharsets.UTF_8).strip()).getParent().toString()
+                        : head.getParent().getParent().toString();
+                return Optional.of(where);
+            }
+        }
+        return Optional.empty();
     }
 
     private void moveRef(String ref, String name, ObjectId expectedOld, ObjectId newId, String reflog) throws IOException {

@@ -151,4 +151,33 @@ class AiBranchApproveTest {
             assertThatThrownBy(() -> ai.approve(one.name())).hasMessageContaining("that is not already in main");
         }
     }
+
+    @Test
+    void approveDoesNotOverwriteAnUntrackedFileTheMergeWouldCreate() throws IOException {
+        try (AiBranch ai = AiBranch.open(dir, AI, "main")) {
+            ai.commit(change("conf/new.yaml", "from ai\n"), info("add new"));
+            repo.write("conf/new.yaml", "user's own\n");
+            GitRepo.Snapshot before = repo.snapshot();
+
+            assertThatThrownBy(() -> ai.approve(AI)).isInstanceOf(AiBranchException.class).hasMessageContaining("conf/new.yaml");
+
+            assertThat(repo.read("conf/new.yaml")).isEqualTo("user's own\n");
+            assertThat(repo.snapshot()).isEqualTo(before);
+        }
+    }
+
+    @Test
+    void mainCheckedOutInALinkedWorktreeIsNotMovedBehindItsBack() throws IOException {
+        repo.git("checkout", "-q", "-b", "work");
+        Path other = dir.resolveSibling(dir.getFileName() + "-main");
+        repo.git("worktree", "add", "-q", other.toString(), "main");
+        try (AiBranch ai = AiBranch.open(dir, AI, "main")) {
+            ai.commit(change("conf/b.yaml", "x: 2\n"), info("one"));
+            String main = repo.git("rev-parse", "main");
+            assertThatThrownBy(() -> ai.approve(AI)).hasMessageContaining("main is checked out in " + other);
+            assertThat(repo.git("rev-parse", "main")).isEqualTo(main);
+        } finally {
+            repo.git("worktree", "remove", "--force", other.toString());
+        }
+    }
 }

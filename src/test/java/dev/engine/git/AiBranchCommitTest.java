@@ -239,4 +239,33 @@ class AiBranchCommitTest {
             assertThatThrownBy(() -> ai.show("nope")).isInstanceOf(AiBranchException.class);
         }
     }
+
+    @Test
+    void theAiBranchIsNotMovedWhileALinkedWorktreeHasItCheckedOut() throws IOException {
+        Path other = dir.resolveSibling(dir.getFileName() + "-ai");
+        try (AiBranch ai = AiBranch.open(dir, AI, "main")) {
+            ai.commit(change("conf/b.yaml", "x: 2\n"), info("first"));
+            repo.git("worktree", "add", "-q", other.toString(), AI);
+            String tip = repo.git("rev-parse", AI);
+            assertThatThrownBy(() -> ai.commit(change("conf/b.yaml", "x: 3\n"), info("second")))
+                    .hasMessageContaining(AI + " is checked out in " + other);
+            assertThat(repo.git("rev-parse", AI)).isEqualTo(tip);
+        } finally {
+            repo.run("worktree", "remove", "--force", other.toString());
+        }
+    }
+
+    @Test
+    void aWorkspaceThatIsItselfALinkedWorktreeWorks() throws IOException {
+        Path linked = dir.resolveSibling(dir.getFileName() + "-linked");
+        repo.git("worktree", "add", "-q", "-b", "work", linked.toString(), "main");
+        try (AiBranch ai = AiBranch.open(linked, AI, "main")) {
+            ai.commit(change("conf/b.yaml", "x: 2\n"), info("from a linked worktree"));
+            assertThat(repo.subjectsNotInMain(AI)).containsExactly("ai(talos): from a linked worktree");
+            // main is checked out in the primary working tree, not this one: approve must refuse.
+            assertThatThrownBy(() -> ai.approve(AI)).hasMessageContaining("main is checked out in " + dir);
+        } finally {
+            repo.run("worktree", "remove", "--force", linked.toString());
+        }
+    }
 }
