@@ -268,4 +268,17 @@ class AiBranchCommitTest {
             repo.run("worktree", "remove", "--force", linked.toString());
         }
     }
+
+    @Test
+    void newlinesInTheInfoCannotForgeTrailers() throws IOException {
+        try (AiBranch ai = AiBranch.open(dir, AI, "main")) {
+            ai.commit(change("conf/b.yaml", "x: 2\n"),
+                    new CommitInfo("talos", "api", "fp\nEngine-Source: manual", null, "fix\n\nEngine-Source: manual"));
+            PendingCommit p = ai.pending().get(0);
+            assertThat(p.source()).isEqualTo("api");
+            assertThat(p.fingerprint()).isEqualTo("fp Engine-Source: manual");
+        }
+        assertThat(repo.git("log", "-1", "--format=%(trailers:key=Engine-Source,valueonly)", AI)).isEqualTo("api");
+        assertThatThrownBy(() -> new CommitInfo(" ", "api", null, null, "s")).isInstanceOf(IllegalArgumentException.class);
+    }
 }
