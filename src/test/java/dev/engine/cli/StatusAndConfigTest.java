@@ -223,7 +223,7 @@ class StatusAndConfigTest {
     @Test
     void every_command_has_help_and_the_version_is_printed() throws Exception {
         Home h = v2Layout(V2_MAP);
-        for (String cmd : new String[] {"run", "status", "reset", "audit", "hash", "validate", "demo"}) {
+        for (String cmd : new String[] {"run", "status", "reset", "audit", "hash", "validate", "demo", "patch", "review"}) {
             Home.Result r = h.engine(cmd, "--help");
             assertThat(r.code()).as(cmd).isZero();
             assertThat(r.out()).as(cmd).contains("Usage: engine " + cmd);

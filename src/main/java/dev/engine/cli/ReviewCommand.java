@@ -1,0 +1,210 @@
+package dev.engine.cli;
+
+import dev.engine.audit.AuditEvent;
+import dev.engine.config.ConfigException;
+import dev.engine.git.AiBranch;
+import dev.engine.git.AiBranchException;
+import dev.engine.git.ApproveResult;
+import dev.engine.git.PendingCommit;
+import dev.engine.git.RejectResult;
+import dev.engine.state.EngineLock;
+import dev.engine.state.LockHeldException;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "review", mixinStandardHelpOptions = true,
+        description = {
+            "The AI branch commits that are not in main, for a human to approve or reject.",
+            "Without a subcommand: the same as `review list`.",
+        },
+        subcommands = {ReviewCommand.ListCommits.class, ReviewCommand.Show.class, ReviewCommand.Approve.class, ReviewCommand.Reject.class})
+final class ReviewCommand implements Callable<Integer> {
+    @ParentCommand
+    EngineCommand root;
+
+    @Override
+    public Integer call() throws ConfigException, IOException {
+        return ListCommits.list(root);
+    }
+
+    static AiBranch open(Session s) throws IOException {
+        return AiBranch.open(s.layout().workspace(), s.settings().aiBranch(), "main");
+    }
+
+    /** Refusals (dirty tree, unknown commit) are expected outcomes: a message and exit 1, no stack trace hint. */
+    static int refused(EngineCommand root, AiBranchException e) {
+        root.ctx.err().println("engine: " + e.getMessage());
+        return 1;
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Short sha, stage, source (executor/api/manual), fingerprint, +/- lines, whether the stage was green after the commit, and its summary and files. Needs no lock.")
+    static final class ListCommits implements Callable<Integer> {
+        @ParentCommand
+        ReviewCommand review;
+
+        @Override
+        public Integer call() throws ConfigException, IOException {
+            return list(review.root);
+        }
+
+        static int list(EngineCommand root) throws ConfigException, IOException {
+            Session s = Session.open(root);
+            PrintStream out = root.ctx.out();
+            List<PendingCommit> pending;
+            try (AiBranch ai = open(s)) {
+                pending = ai.pending();
+                if (pending.isEmpty()) {
+                    out.println("no AI commits waiting for review on " + ai.branchName());
+                    return 0;
+                }
+                out.println(pending.size() + " AI commit(s) on " + ai.branchName() + " not in " + ai.mainBranch() + ", oldest first:");
+            } catch (AiBranchException e) {
+                return refused(root, e);
+            }
+            List<AuditEvent> greens = s.audit().read(Optional.empty(), 0).events().stream().filter(e -> e.event().equals("green")).toList();
+            String fmt = "%-10s %-10s %-8s %-12s %9s  %-11s %s%n";
+            out.printf(fmt, "COMMIT", "STAGE", "SOURCE", "FINGERPRINT", "+/-", "GREEN AFTER", "SUMMARY");
+            for (PendingCommit c : pending) {
+                out.printf(fmt, c.shortSha(), c.stage(), c.source(), c.fingerprint() == null ? "-" : c.fingerprint(),
+                        "+" + c.added() + "/-" + c.removed(), greenAfter(greens, c), c.summary());
+                out.println("           files: " + String.join(", ", c.files()));
+            }
+            return 0;
+        }
+
+        /** Whether a green event for the commit's stage was recorded after the commit was made. */
+        private static String greenAfter(List<AuditEvent> greens, PendingCommit c) {
+            return greens.stream().anyMatch(g -> c.stage().equals(g.stage()) && Instant.parse(g.time()).isAfter(c.time())) ? "yes" : "no";
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true, description = "The commit's message and diff.")
+    static final class Show implements Callable<Integer> {
+        @ParentCommand
+        ReviewCommand review;
+
+        @Parameters(paramLabel = "COMMIT", description = "A commit on the AI branch (sha or prefix).")
+        String commit;
+
+        @Override
+        public Integer call() throws ConfigException, IOException {
+            Session s = Session.open(review.root);
+            try (AiBranch ai = open(s)) {
+                review.root.ctx.out().print(ai.show(commit));
+                return 0;
+            } catch (AiBranchException e) {
+                return refused(review.root, e);
+            }
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true,
+            description = {
+                "Merge a commit (and the AI commits before it) into main as `git merge` would: refused",
+                "when main is checked out with uncommitted changes, or when the merge would conflict.",
+            })
+    static final class Approve implements Callable<Integer> {
+        @ParentCommand
+        ReviewCommand review;
+
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        Target target;
+
+        static final class Target {
+            @Parameters(paramLabel = "COMMIT", description = "The commit to approve, with the ones before it.")
+            String commit;
+
+            @Option(names = "--all", description = "Approve every pending AI commit.")
+            boolean all;
+        }
+
+        @Override
+        public Integer call() throws ConfigException, IOException, LockHeldException {
+            EngineCommand root = review.root;
+            Session s = Session.open(root);
+            try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine review approve");
+                 AiBranch ai = open(s)) {
+                String what = target.all ? ai.tip().map(id -> id.name()).orElse(null) : target.commit;
+                if (what == null || ai.pending().isEmpty()) {
+                    root.ctx.out().println("nothing to approve: no AI commits waiting on " + ai.branchName());
+                    return 0;
+                }
+                ApproveResult r = ai.approve(what);
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("commit", what);
+                if (r instanceof ApproveResult.Merged m) {
+                    d.put("approved", m.approved());
+                    d.put("fast_forward", m.fastForward());
+                    d.put("main", m.newMain().name());
+                    s.audit().append(null, "approved", d);
+                    root.ctx.out().println("approved " + m.approved() + " commit(s): " + ai.mainBranch() + " is now "
+                            + m.newMain().abbreviate(10).name() + (m.fastForward() ? " (fast-forward)" : " (merge commit)"));
+                    return 0;
+                }
+                ApproveResult.Conflict c = (ApproveResult.Conflict) r;
+                d.put("conflicts", c.paths());
+                s.audit().append(null, "approve_refused", d);
+                root.ctx.out().println("not approved: merging into " + ai.mainBranch() + " would conflict in " + String.join(", ", c.paths())
+                        + "; nothing was changed");
+                return 1;
+            } catch (AiBranchException e) {
+                s.audit().append(null, "approve_refused", Map.of("reason", e.getMessage()));
+                return refused(root, e);
+            }
+        }
+    }
+
+    @Command(name = "reject", mixinStandardHelpOptions = true,
+            description = "Drop a commit from the AI branch, keeping the others; the reason goes into the audit trail.")
+    static final class Reject implements Callable<Integer> {
+        @ParentCommand
+        ReviewCommand review;
+
+        @Parameters(paramLabel = "COMMIT", description = "The commit to drop.")
+        String commit;
+
+        @Option(names = "--reason", paramLabel = "TEXT", defaultValue = "rejected by a human", description = "Why (recorded in the audit trail).")
+        String reason;
+
+        @Override
+        public Integer call() throws ConfigException, IOException, LockHeldException {
+            EngineCommand root = review.root;
+            Session s = Session.open(root);
+            try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine review reject");
+                 AiBranch ai = open(s)) {
+                RejectResult r = ai.reject(commit, reason);
+                Map<String, Object> d = new LinkedHashMap<>();
+                d.put("commit", commit);
+                d.put("reason", reason);
+                if (r instanceof RejectResult.Rejected ok) {
+                    d.put("rejected", ok.rejectedSha());
+                    d.put("replayed", ok.replayed());
+                    s.audit().append(null, "rejected", d);
+                    root.ctx.out().println("rejected " + ok.rejectedSha().substring(0, 10) + "; " + ok.replayed()
+                            + " later commit(s) kept on " + ai.branchName());
+                    return 0;
+                }
+                RejectResult.Conflict c = (RejectResult.Conflict) r;
+                d.put("conflicts", c.paths());
+                s.audit().append(null, "reject_refused", d);
+                root.ctx.out().println("not rejected: the later commit " + c.commitSha().substring(0, 10) + " depends on it (conflict in "
+                        + String.join(", ", c.paths()) + "); nothing was changed");
+                return 1;
+            } catch (AiBranchException e) {
+                return refused(root, e);
+            }
+        }
+    }
+}

@@ -1,0 +1,126 @@
+package dev.engine.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** `patch apply` and `review` through the real CLI, every result checked with the git CLI. */
+class ReviewCommandTest {
+    private static final String AI = "ai/orchestrator-stage1";
+
+    @TempDir
+    Path tmp;
+    Home home;
+    String mainBefore;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        home = Home.create(tmp, """
+                stages:
+                  talos:
+                    command: "stages/talos.sh"
+                    files: [stages/talos.sh, cluster/talos/worker.yaml]
+                """);
+        home.script("stages/talos.sh", "talosctl health\necho done");
+        home.write("cluster/talos/worker.yaml", "machine:\n  type: worker\n");
+        home.write("notes.txt", "mine\n");
+        home.commit("stages");
+        mainBefore = home.git("rev-parse", "main").strip();
+    }
+
+    private void writeFix(String name, String from, String to) throws Exception {
+        home.write(name, """
+                --- a/stages/talos.sh
+                +++ b/stages/talos.sh
+                @@ -1,3 +1,3 @@
+                 #!/usr/bin/env bash
+                -%s
+                +%s
+                 echo done
+                """.formatted(from, to));
+    }
+
+    @Test
+    void patch_apply_commits_to_the_ai_branch_only_and_review_lists_it() throws Exception {
+        home.write("notes.txt", "mine, uncommitted\n"); // the user's dirty working tree must survive
+        writeFix("fix.diff", "talosctl health", "talosctl health --wait-timeout 10m");
+        String statusBefore = home.git("status", "--porcelain");
+
+        Home.Result r = home.engine("patch", "apply", "fix.diff", "--stage", "talos", "-m", "wait longer for etcd");
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.out()).contains("committed").contains(AI).contains("main untouched");
+
+        assertThat(home.git("rev-parse", "main").strip()).isEqualTo(mainBefore);
+        assertThat(home.git("symbolic-ref", "HEAD").strip()).isEqualTo("refs/heads/main");
+        assertThat(home.git("status", "--porcelain")).isEqualTo(statusBefore);
+        assertThat(Files.readString(home.ws.resolve("stages/talos.sh"))).doesNotContain("wait-timeout");
+        assertThat(home.git("show", AI + ":stages/talos.sh")).contains("talosctl health --wait-timeout 10m");
+        assertThat(home.git("log", "--format=%B", "main.." + AI)).contains("ai(talos): wait longer for etcd")
+                .contains("Engine-Source: manual").contains("Engine-Patch: patches/talos_");
+        home.git("fsck", "--strict");
+        assertThat(home.audit("talos", "patch_applied")).hasSize(1);
+
+        Home.Result list = home.engine("review");
+        assertThat(list.out()).contains("1 AI commit(s)").contains("talos").contains("manual").contains("+1/-1")
+                .contains("wait longer for etcd").contains("files: stages/talos.sh");
+        assertThat(home.engine("status").out()).contains("1 commit(s) waiting for review");
+        String sha = home.git("rev-parse", "--short=10", AI).strip();
+        assertThat(home.engine("review", "show", sha).out()).contains("+talosctl health --wait-timeout 10m");
+    }
+
+    @Test
+    void a_refused_patch_creates_no_branch_and_is_audited() throws Exception {
+        home.write("evil.diff", "--- a/context_map.yaml\n+++ b/context_map.yaml\n@@ -1 +1 @@\n-stages:\n+stages: {}\n");
+        Home.Result r = home.engine("patch", "apply", "evil.diff");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(home.git("branch", "--list", AI)).isBlank();
+        assertThat(home.audit().stream().filter(n -> n.path("event").asText().equals("patch_refused"))).hasSize(1);
+    }
+
+    @Test
+    void reject_drops_one_commit_and_keeps_the_others() throws Exception {
+        writeFix("one.diff", "talosctl health", "talosctl health --wait-timeout 10m");
+        assertThat(home.engine("patch", "apply", "one.diff", "-m", "first").code()).isZero();
+        home.write("two.diff", "--- a/cluster/talos/worker.yaml\n+++ b/cluster/talos/worker.yaml\n@@ -1,2 +1,2 @@\n machine:\n-  type: worker\n+  type: worker # checked\n");
+        assertThat(home.engine("patch", "apply", "two.diff", "-m", "second").code()).isZero();
+        String first = home.git("rev-parse", AI + "~1").strip();
+
+        Home.Result r = home.engine("review", "reject", first.substring(0, 10), "--reason", "wrong fix");
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(home.git("log", "--format=%s", "main.." + AI).strip()).isEqualTo("ai(-): second");
+        assertThat(home.git("show", AI + ":stages/talos.sh")).doesNotContain("wait-timeout");
+        assertThat(home.audit().stream().filter(n -> n.path("event").asText().equals("rejected"))
+                .map(n -> n.at("/details/reason").asText())).containsExactly("wrong fix");
+        assertThat(home.git("rev-parse", "main").strip()).isEqualTo(mainBefore);
+    }
+
+    @Test
+    void approve_merges_into_main_and_updates_the_working_tree() throws Exception {
+        writeFix("fix.diff", "talosctl health", "talosctl health --wait-timeout 10m");
+        home.engine("patch", "apply", "fix.diff", "--stage", "talos");
+        Home.Result r = home.engine("review", "approve", "--all");
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.out()).contains("approved 1 commit(s)").contains("fast-forward");
+        assertThat(home.git("rev-parse", "main").strip()).isEqualTo(home.git("rev-parse", AI).strip());
+        assertThat(Files.readString(home.ws.resolve("stages/talos.sh"))).contains("--wait-timeout 10m");
+        assertThat(home.engine("review").out()).contains("no AI commits waiting");
+        assertThat(home.audit().stream().filter(n -> n.path("event").asText().equals("approved"))).hasSize(1);
+    }
+
+    @Test
+    void approve_is_refused_on_a_dirty_tree_naming_the_file_and_changes_nothing() throws Exception {
+        writeFix("fix.diff", "talosctl health", "talosctl health --wait-timeout 10m");
+        home.engine("patch", "apply", "fix.diff");
+        home.write("stages/talos.sh", "#!/usr/bin/env bash\nlocal edit\n");
+        Home.Result r = home.engine("review", "approve", "--all");
+        assertThat(r.code()).isEqualTo(1);
+        assertThat(r.err()).contains("stages/talos.sh");
+        assertThat(home.git("rev-parse", "main").strip()).isEqualTo(mainBefore);
+        assertThat(Files.readString(home.ws.resolve("stages/talos.sh"))).contains("local edit");
+        assertThat(home.audit().stream().filter(n -> n.path("event").asText().equals("approve_refused"))).hasSize(1);
+    }
+}
