@@ -44,6 +44,7 @@ final class RunCommand implements Callable<Integer> {
         }
         try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine run " + String.join(" ", stages))) {
             Recovery.recoverInterrupted(s);
+            AiBranchSyncStep.run(s);
             s.audit().append(null, "run_started", java.util.Map.of("stages", plan.stream().map(StageSpec::name).toList(),
                     "pid", ProcessHandle.current().pid()));
             Escalator escalator = new NotAvailable(root.ctx.env());

@@ -50,6 +50,11 @@ final class StatusCommand implements Callable<Integer> {
         out.println();
         out.println("AI branch " + report.aiBranch() + ": " + (report.pendingAiCommits() == null
                 ? "not created yet" : report.pendingAiCommits() + " commit(s) waiting for review"));
+        if (report.aiBranchSync() != null && "conflict".equals(report.aiBranchSync().result())) {
+            out.println("AI branch conflicts with " + "main: commit " + report.aiBranchSync().conflictCommit().substring(0, 10)
+                    + " no longer applies (" + String.join(", ", report.aiBranchSync().conflictPaths())
+                    + "); review it with `engine review show`, then approve or reject it");
+        }
         if (report.lockHeld()) {
             out.println("engine busy: " + report.lockHolder());
         }

@@ -5,6 +5,7 @@ import dev.engine.state.EngineLock;
 import dev.engine.state.ErrorRecord;
 import dev.engine.state.StageInfo;
 import dev.engine.state.StageStatus;
+import dev.engine.state.StateStore;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,7 +14,7 @@ import java.util.Optional;
 
 /** The document behind {@code status} and {@code status --json}; built from state without taking the lock. */
 record StatusReport(String home, String workspace, List<Row> stages, String aiBranch, Integer pendingAiCommits,
-                    boolean lockHeld, String lockHolder) {
+                    StateStore.AiBranchSync aiBranchSync, boolean lockHeld, String lockHolder) {
 
     record Row(String name, String status, String reason, int attempts, int attemptCounter, String lastFingerprint,
                int apiCalls, int apiCallBudget, int stageApiCalls, int stageApiCallCap, long tokens, String lastRun,
@@ -40,6 +41,6 @@ record StatusReport(String home, String workspace, List<Row> stages, String aiBr
         boolean held = EngineLock.isHeld(s.layout().stateDir());
         return new StatusReport(s.layout().home().toString(), s.layout().workspace().toString(), rows,
                 s.settings().aiBranch(), PendingCommits.count(s.layout().workspace(), s.settings().aiBranch()).orElse(null),
-                held, held ? EngineLock.readHolder(s.layout().stateDir().resolve(EngineLock.FILE)) : null);
+                s.state().aiBranchSync().orElse(null), held, held ? EngineLock.readHolder(s.layout().stateDir().resolve(EngineLock.FILE)) : null);
     }
 }

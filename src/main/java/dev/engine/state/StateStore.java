@@ -25,6 +25,7 @@ public final class StateStore {
     public static final String STATUS_FILE = "stage_status.json";
     public static final String ERRORS_FILE = "errors.json";
     public static final String INFO_FILE = "stage_info.json";
+    public static final String AI_BRANCH_FILE = "ai_branch.json";
 
     private final Path dir;
     private final ObjectMapper json = Json.mapper();
@@ -171,6 +172,28 @@ public final class StateStore {
         if (root.remove(stage) != null) {
             write(file, root);
         }
+    }
+
+    // ---- ai_branch.json -------------------------------------------------------------------
+
+    /** The last reconciliation of the AI branch with main, as {@code status} shows it. */
+    public record AiBranchSync(String time, String result, String conflictCommit, java.util.List<String> conflictPaths) {}
+
+    public Optional<AiBranchSync> aiBranchSync() throws IOException {
+        Path file = dir.resolve(AI_BRANCH_FILE);
+        ObjectNode root = readObject(file);
+        if (root.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(json.convertValue(root, AiBranchSync.class));
+        } catch (IllegalArgumentException e) {
+            throw new StateFileException(file, "unexpected content: " + e.getMessage(), e);
+        }
+    }
+
+    public void setAiBranchSync(AiBranchSync sync) throws IOException {
+        write(dir.resolve(AI_BRANCH_FILE), json.valueToTree(sync));
     }
 
     // ---- plumbing ----------------------------------------------------------------------------

@@ -123,4 +123,47 @@ class ReviewCommandTest {
         assertThat(Files.readString(home.ws.resolve("stages/talos.sh"))).contains("local edit");
         assertThat(home.audit().stream().filter(n -> n.path("event").asText().equals("approve_refused"))).hasSize(1);
     }
+
+    @Test
+    void a_run_rebases_pending_ai_commits_onto_a_moved_main() throws Exception {
+        home.tool("talosctl", "echo healthy");
+        writeFix("fix.diff", "talosctl health", "talosctl health --wait-timeout 10m");
+        home.engine("patch", "apply", "fix.diff", "--stage", "talos");
+        home.write("cluster/talos/worker.yaml", "machine:\n  type: worker\n  network: {}\n");
+        home.commit("human change on main");
+
+        assertThat(home.engine("run", "talos").code()).isZero();
+        home.git("merge-base", "--is-ancestor", "main", AI); // throws unless main is in the AI branch
+        assertThat(home.git("log", "--format=%s", "main.." + AI).strip()).isEqualTo("ai(talos): manual patch fix.diff");
+        assertThat(home.git("show", AI + ":stages/talos.sh")).contains("--wait-timeout 10m");
+        assertThat(home.audit().stream().filter(n -> n.path("event").asText().equals("ai_branch_sync"))
+                .map(n -> n.at("/details/result").asText())).containsExactly("rebased");
+    }
+
+    @Test
+    void a_conflicting_main_leaves_the_ai_branch_alone_and_status_says_so() throws Exception {
+        home.tool("talosctl", "echo healthy");
+        writeFix("fix.diff", "talosctl health", "talosctl health --wait-timeout 10m");
+        home.engine("patch", "apply", "fix.diff", "--stage", "talos");
+        String aiBefore = home.git("rev-parse", AI).strip();
+        home.script("stages/talos.sh", "talosctl health --nodes 10.5.0.2\necho done");
+        home.commit("human fix of the same line");
+
+        home.engine("run", "talos");
+        assertThat(home.git("rev-parse", AI).strip()).isEqualTo(aiBefore);
+        assertThat(home.engine("status").out()).contains("AI branch conflicts with main").contains("stages/talos.sh");
+    }
+
+    @Test
+    void with_nothing_pending_the_ai_branch_follows_main() throws Exception {
+        home.tool("talosctl", "echo healthy");
+        writeFix("fix.diff", "talosctl health", "talosctl health --wait-timeout 10m");
+        home.engine("patch", "apply", "fix.diff");
+        home.engine("review", "approve", "--all");
+        home.write("notes.txt", "more\n");
+        home.commit("later human work");
+
+        home.engine("run", "talos");
+        assertThat(home.git("rev-parse", AI).strip()).isEqualTo(home.git("rev-parse", "main").strip());
+    }
 }
