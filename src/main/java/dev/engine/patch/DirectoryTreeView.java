@@ -1,10 +1,6 @@
 package dev.engine.patch;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -36,15 +32,7 @@ public final class DirectoryTreeView implements TreeView {
             throw new IOException(path + ": refusing to read through a symlink");
         }
         byte[] bytes = Files.readAllBytes(file.get());
-        try {
-            // Strict decoding: a lossy round trip would silently rewrite bytes the patch never touched.
-            return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString());
-        } catch (CharacterCodingException e) {
-            throw new IOException(path + ": not valid UTF-8 text", e);
-        }
+        return Optional.of(StrictUtf8.decode(path, bytes));
     }
 
     @Override

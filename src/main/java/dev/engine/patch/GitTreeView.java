@@ -1,10 +1,6 @@
 package dev.engine.patch;
 
 import java.io.IOException;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -39,14 +35,7 @@ public final class GitTreeView implements TreeView {
         if (mode.isEmpty() || !isRegular(mode.get())) return Optional.empty();
         try (TreeWalk walk = TreeWalk.forPath(repo, path, tree)) {
             byte[] bytes = repo.open(walk.getObjectId(0)).getBytes();
-            try {
-                return Optional.of(StandardCharsets.UTF_8.newDecoder()
-                        .onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT)
-                        .decode(ByteBuffer.wrap(bytes)).toString());
-            } catch (CharacterCodingException e) {
-                throw new IOException(path + ": not valid UTF-8 text", e);
-            }
+            return Optional.of(StrictUtf8.decode(path, bytes));
         }
     }
 
