@@ -15,12 +15,32 @@ final class Recovery {
         removeTornTempFiles(s);
         for (Map.Entry<String, StageStatus> e : s.state().statuses().entrySet()) {
             if (e.getValue() == StageStatus.RUNNING) {
+                stopOrphans(s, e.getKey());
                 String reason = "the engine that was running this stage stopped before the attempt ended";
                 s.state().updateInfo(e.getKey(), i -> i.withReason(reason));
                 s.state().setStatus(e.getKey(), StageStatus.FAILED);
                 s.audit().append(e.getKey(), "recovered", Map.of("previous_status", "running", "reason", reason));
             }
         }
+    }
+
+    /**
+     * The dead engine's stage command may still be running; left alone it would run beside the
+     * next attempt (two bootstraps of one cluster at once). Its process group is stopped, but only
+     * when it is provably the stage's: same boot, and a live member working in the stage's directory.
+     */
+    private static void stopOrphans(Session s, String stage) throws IOException {
+        dev.engine.state.StageInfo info = s.state().info(stage);
+        String boot = dev.engine.stage.ProcessTree.bootId();
+        if (info.processGroup() == null || boot == null || !boot.equals(info.bootId())) {
+            return;
+        }
+        java.util.List<Long> members = dev.engine.stage.ProcessTree.liveMembersIn(info.processGroup(), s.layout().workspace());
+        if (members.isEmpty()) {
+            return;
+        }
+        dev.engine.stage.ProcessTree.stopGroup(info.processGroup(), java.time.Duration.ofSeconds(3));
+        s.audit().append(stage, "orphans_stopped", Map.of("process_group", info.processGroup(), "pids", members));
     }
 
     /** Temp files of atomic writes that a killed engine never renamed; with the lock held nobody is writing them. */

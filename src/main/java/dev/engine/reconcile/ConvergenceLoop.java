@@ -68,7 +68,7 @@ public final class ConvergenceLoop {
             int attempt = p.state().updateInfo(name, StageInfo::withAttemptStarted).attemptCounter();
             p.state().setStatus(name, StageStatus.RUNNING);
             audit(name, "attempt_started", ordered("attempt", attempt, "command", stage.command()));
-            StageResult result = p.runner().run(stage, attempt, p.logsDir(), p.cancellation());
+            StageResult result = p.runner().run(stage, attempt, p.logsDir(), p.cancellation(), pgid -> recordGroup(name, pgid));
             String log = p.home().relativize(result.log()).toString();
             audit(name, "attempt_finished", ordered("attempt", attempt, "outcome", result.outcome().name().toLowerCase(),
                     "exit_code", result.exitCode().orElse(null), "duration_ms", result.duration().toMillis(),
@@ -114,6 +114,15 @@ public final class ConvergenceLoop {
                 audit(name, "interrupted", Map.of("reason", p.cancellation().reason()));
                 return new Report(name, StageStatus.FAILED, result.detail());
             }
+        }
+    }
+
+    /** Best effort: the record only helps clean up after a crash, so failing to write it must not fail the stage. */
+    private void recordGroup(String stage, long pgid) {
+        try {
+            p.state().updateInfo(stage, i -> i.withProcessGroup(pgid, dev.engine.stage.ProcessTree.bootId()));
+        } catch (IOException e) {
+            p.out().println(stage + ": warning: could not record the stage's process group: " + e.getMessage());
         }
     }
 

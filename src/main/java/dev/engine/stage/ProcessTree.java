@@ -89,6 +89,42 @@ public final class ProcessTree {
         }
     }
 
+    /**
+     * Live members of group {@code pgid} whose working directory is {@code cwd}: how a recovering
+     * engine tells the stage processes a dead engine left behind from an unrelated group that
+     * happens to have the same number.
+     */
+    public static List<Long> liveMembersIn(long pgid, Path cwd) {
+        List<Long> out = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> entries = Files.list(Path.of("/proc"))) {
+            for (Path p : entries.filter(e -> e.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
+                if (livesInGroup(p.resolve("stat"), pgid) && sameDirectory(p.resolve("cwd"), cwd)) {
+                    out.add(Long.parseLong(p.getFileName().toString()));
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return out;
+        }
+        return out;
+    }
+
+    private static boolean sameDirectory(Path procCwd, Path cwd) {
+        try {
+            return procCwd.toRealPath().equals(cwd.toRealPath());
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** This boot of the kernel, so a process group number recorded before a reboot is never trusted. */
+    public static String bootId() {
+        try {
+            return Files.readString(Path.of("/proc/sys/kernel/random/boot_id")).strip();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
     private static boolean livesInGroup(Path stat, long pgid) {
         try {
             String s = Files.readString(stat);

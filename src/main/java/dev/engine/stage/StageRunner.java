@@ -57,11 +57,17 @@ public final class StageRunner {
     }
 
     public StageResult run(StageSpec stage, int attempt, Path logsDir, Cancellation cancellation) throws IOException {
+        return run(stage, attempt, logsDir, cancellation, pgid -> { });
+    }
+
+    /** @param started told the process group of the stage command and of each success check as they start */
+    public StageResult run(StageSpec stage, int attempt, Path logsDir, Cancellation cancellation,
+                           java.util.function.LongConsumer started) throws IOException {
         Clock clock = options.clock();
         Path log = logPath(logsDir, stage.name(), attempt, LocalDateTime.now(clock));
         Files.createDirectories(log.getParent());
         Duration timeout = stage.timeoutOr(options.defaultTimeout());
-        long started = System.nanoTime();
+        long startNanos = System.nanoTime();
         LineTracker tracker = new LineTracker();
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(log, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
              AutoCloseable progress = Progress.start(options.interactive(), options.console(), stage.name(), tracker::lastLine)) {
@@ -71,7 +77,7 @@ public final class StageRunner {
             }
             OutputStream out = new Tee(sinks);
             line(out, "[engine] stage " + stage.name() + " started " + clock.instant() + ": " + stage.command());
-            StageResult result = runCommandAndChecks(stage, timeout, out, cancellation, log, started);
+            StageResult result = runCommandAndChecks(stage, timeout, out, cancellation, log, startNanos, started);
             line(out, trailer(result, clock));
             out.flush();
             return result;
@@ -83,13 +89,13 @@ public final class StageRunner {
     }
 
     private StageResult runCommandAndChecks(StageSpec stage, Duration timeout, OutputStream out, Cancellation cancellation,
-                                            Path log, long started) throws IOException {
+                                            Path log, long started, java.util.function.LongConsumer groups) throws IOException {
         if (stage.host().isPresent()) {
             line(out, "[engine] stage has host " + stage.host().get() + ": SSH stages are not supported by this version");
             return result(StageResult.Outcome.NOT_STARTED, Optional.empty(), log, started,
                     "SSH stages (host: " + stage.host().get() + ") are not supported by this version");
         }
-        CommandOutcome main = ShellCommand.run(stage.command(), options.cwd(), options.env(), timeout, out, cancellation);
+        CommandOutcome main = ShellCommand.run(stage.command(), options.cwd(), options.env(), timeout, out, cancellation, groups);
         out.flush();
         Optional<StageResult> ended = ended(main, timeout, log, started, "stage command");
         if (ended.isPresent()) {
@@ -100,7 +106,7 @@ public final class StageRunner {
         }
         for (String check : stage.successChecks()) {
             line(out, "[engine] success check: " + check);
-            CommandOutcome c = ShellCommand.run(check, options.cwd(), options.env(), timeout, out, cancellation);
+            CommandOutcome c = ShellCommand.run(check, options.cwd(), options.env(), timeout, out, cancellation, groups);
             out.flush();
             Optional<StageResult> checkEnded = ended(c, timeout, log, started, "success check '" + check + "'");
             if (checkEnded.isPresent()) {

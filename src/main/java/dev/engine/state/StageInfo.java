@@ -6,6 +6,9 @@ package dev.engine.state;
  *
  * @param attemptCounter attempts since the last reset; numbers the log files
  * @param reason why the stage is failed or give_up (null when green or idle)
+ * @param processGroup the process group of the command running now (null when none), so an engine
+ *     that finds the stage still "running" after a crash can stop what the dead engine left behind
+ * @param bootId the kernel boot the process group belongs to; after a reboot the number means nothing
  */
 public record StageInfo(
         String lastFingerprint,
@@ -16,21 +19,31 @@ public record StageInfo(
         int attemptCounter,
         String reason,
         long tokens,
-        int apiCalls) {
+        int apiCalls,
+        Long processGroup,
+        String bootId) {
 
     public static StageInfo empty() {
-        return new StageInfo(null, null, null, null, null, 0, null, 0, 0);
+        return new StageInfo(null, null, null, null, null, 0, null, 0, 0, null, null);
     }
 
     public StageInfo withAttemptStarted() {
-        return new StageInfo(lastFingerprint, lastRun, lastDurationMs, lastExit, lastLog, attemptCounter + 1, reason, tokens, apiCalls);
+        return new StageInfo(lastFingerprint, lastRun, lastDurationMs, lastExit, lastLog, attemptCounter + 1, reason, tokens, apiCalls,
+                processGroup, bootId);
     }
 
     public StageInfo withRun(String fingerprint, String at, long durationMs, Integer exit, String log) {
-        return new StageInfo(fingerprint, at, durationMs, exit, log, attemptCounter, reason, tokens, apiCalls);
+        // the attempt is over: its process group is no longer ours to stop
+        return new StageInfo(fingerprint, at, durationMs, exit, log, attemptCounter, reason, tokens, apiCalls, null, null);
     }
 
     public StageInfo withReason(String newReason) {
-        return new StageInfo(lastFingerprint, lastRun, lastDurationMs, lastExit, lastLog, attemptCounter, newReason, tokens, apiCalls);
+        return new StageInfo(lastFingerprint, lastRun, lastDurationMs, lastExit, lastLog, attemptCounter, newReason, tokens, apiCalls,
+                processGroup, bootId);
+    }
+
+    public StageInfo withProcessGroup(Long group, String boot) {
+        return new StageInfo(lastFingerprint, lastRun, lastDurationMs, lastExit, lastLog, attemptCounter, reason, tokens, apiCalls,
+                group, boot);
     }
 }
