@@ -24,10 +24,11 @@ record StatusReport(String home, String workspace, List<Row> stages, String aiBr
         Map<String, StageStatus> statuses = s.state().statuses();
         Map<String, StageInfo> infos = s.state().infos();
         List<String> names = s.knownStages();
+        Map<String, Map<String, ErrorRecord>> errorsByStage = s.state().errorsByStage(names);
         List<Row> rows = new ArrayList<>();
         for (String name : names) {
             StageInfo info = infos.getOrDefault(name, StageInfo.empty());
-            Map<String, ErrorRecord> errors = s.state().errorsOf(name, names);
+            Map<String, ErrorRecord> errors = errorsByStage.getOrDefault(name, Map.of());
             Optional<ErrorRecord> current = Optional.ofNullable(info.lastFingerprint())
                     .flatMap(fp -> errors.values().stream().filter(e -> fp.equals(e.fingerprint())).findFirst());
             int stageCalls = errors.values().stream().mapToInt(ErrorRecord::apiCalls).sum();

@@ -37,16 +37,15 @@ public final class ShellCommand {
         return run(commandLine, cwd, env, timeout, sink, cancellation, pgid -> { });
     }
 
-    /** @param started told the command's process group id as soon as it runs (so a crash can be cleaned up after) */
+    /** @param onStart told the command's process group id as soon as it runs (so a crash can be cleaned up after) */
     public static CommandOutcome run(String commandLine, Path cwd, Map<String, String> env, Duration timeout,
-                                     OutputStream sink, Cancellation cancellation, java.util.function.LongConsumer startedHook) {
+                                     OutputStream sink, Cancellation cancellation, java.util.function.LongConsumer onStart) {
         List<String> argv = new ArrayList<>(ProcessTree.sessionPrefix());
         argv.add(shell());
         argv.add("-c");
         argv.add(commandLine);
         long start = System.nanoTime();
         StartedProcess started;
-        java.util.function.LongConsumer startedListener = startedHook;
         try {
             started = new ProcessExecutor()
                     .command(argv)
@@ -61,7 +60,7 @@ public final class ShellCommand {
             return new CommandOutcome(Optional.empty(), false, false, elapsed(start), Optional.of(e.getMessage()));
         }
         Process process = started.getProcess();
-        startedListener.accept(process.pid());
+        onStart.accept(process.pid());
         Future<ProcessResult> future = started.getFuture();
         boolean[] stopRequested = {false};
         try (AutoCloseable unregister = cancellation.onCancel(() -> {

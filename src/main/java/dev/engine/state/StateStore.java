@@ -105,11 +105,15 @@ public final class StateStore {
 
     /** Entries belonging to {@code stage}. Keys are {@code <stage>_<fp>}; a longer stage name that shares the prefix is not ours. */
     public Map<String, ErrorRecord> errorsOf(String stage, Collection<String> allStages) throws IOException {
-        Map<String, ErrorRecord> out = new LinkedHashMap<>();
+        return errorsByStage(allStages).getOrDefault(stage, Map.of());
+    }
+
+    /** Every entry grouped by the stage it belongs to, from one read of the file. */
+    public Map<String, Map<String, ErrorRecord>> errorsByStage(Collection<String> allStages) throws IOException {
+        Map<String, Map<String, ErrorRecord>> out = new LinkedHashMap<>();
         for (Map.Entry<String, ErrorRecord> e : errors().entrySet()) {
-            if (owner(e.getKey(), e.getValue(), allStages).map(stage::equals).orElse(false)) {
-                out.put(e.getKey(), e.getValue());
-            }
+            owner(e.getKey(), e.getValue(), allStages)
+                    .ifPresent(stage -> out.computeIfAbsent(stage, k -> new LinkedHashMap<>()).put(e.getKey(), e.getValue()));
         }
         return out;
     }
