@@ -22,16 +22,19 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "A self-contained offline demo in a temporary git workspace with fake qm/talosctl/kubectl:",
-            "the talos stage fails twice (etcd not ready, with different timestamps, addresses and pod",
-            "names each time), the engine gives both failures one fingerprint and retries, the stage",
-            "goes green, then `status` and `audit` show what happened. Touches nothing outside the",
-            "temporary folder and needs no network.",
+            "A self-contained offline demo in a temporary git workspace with fake qm/talosctl/kubectl.",
+            "The talos stage fails (wrong control plane port in a config file). The failures get one",
+            "fingerprint although their noise differs; a demo executor looks twice and finds no fix; the",
+            "engine escalates a redacted case file to a STAND-IN model (a loopback server replaying two",
+            "recorded answers: a diagnostics request, one command of which is refused, then a patch).",
+            "The patch is checked and committed to the AI branch, the stage re-runs against it and goes",
+            "green, and `review` lists the commit for a human. Touches nothing outside the temporary",
+            "folder and needs no network.",
         })
 final class DemoCommand implements Callable<Integer> {
     private static final List<String> FILES = List.of(
-            "context_map.yaml", "master_memo.md", "stages/vms.sh", "stages/talos.sh");
-    private static final List<String> TOOLS = List.of("qm", "talosctl", "kubectl");
+            "context_map.yaml", "master_memo.md", "stages/vms.sh", "stages/talos.sh", "cluster/talos/controlplane.yaml");
+    private static final List<String> TOOLS = List.of("qm", "talosctl", "kubectl", "demo-executor");
 
     @ParentCommand
     EngineCommand root;
@@ -61,27 +64,41 @@ final class DemoCommand implements Callable<Integer> {
                 git.commit().setMessage("demo homelab").setAuthor(who).setCommitter(who).setSign(false).call();
             }
 
-            Map<String, String> env = new HashMap<>(root.ctx.env());
-            env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
-            env.put("CTRL_IP", "10.5.0.2");
-            env.put("DEMO_STATE", demoState.toString());
-            env.remove("OPENAI_API_KEY"); // the demo never talks to a real model
-            CliContext demo = new CliContext(env, ws, out, root.ctx.err(), root.ctx.clock(), root.ctx.interactive(),
-                    false, root.ctx.cancellation());
+            try (StandInModel model = new StandInModel(List.of(resource("demo/model/answer1.json"), resource("demo/model/answer2.json")))) {
+                Map<String, String> env = new HashMap<>(root.ctx.env());
+                env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
+                env.put("CTRL_IP", "10.5.0.2");
+                env.put("DEMO_STATE", demoState.toString());
+                env.put("OPENAI_API_KEY", "sk-demo-not-a-real-key-0000000000000000");
+                env.put("OPENAI_BASE_URL", model.baseUrl());
+                env.put("OPENAI_MODEL", "stand-in");
+                env.put("EXECUTOR_COMMAND", "demo-executor");
+                env.put("EXECUTOR_ENV", "PATH,HOME,LANG");
+                CliContext demo = new CliContext(env, ws, out, root.ctx.err(), root.ctx.clock(), root.ctx.interactive(),
+                        false, root.ctx.cancellation());
 
-            out.println("engine demo: an offline run in a temporary git workspace");
-            out.println("  workspace " + ws);
-            out.println("  fake qm, talosctl and kubectl on PATH: no cluster, no network, no model");
-            out.println();
-            int run = step(demo, "run", "all");
-            step(demo, "status");
-            step(demo, "audit", "--stage", "talos", "--tail", "12");
-            out.println("What happened: both failures of `talosctl health` got one fingerprint although their");
-            out.println("timestamps, addresses, pod names and durations differ, so they counted as attempts 1 and 2");
-            out.println("of the same error; the engine re-ran the stage (no executor is configured in the demo) and");
-            out.println("the third attempt passed its success check (`kubectl get nodes`).");
-            out.println("Not in this demo yet: the executor, AI-branch patches and model escalation.");
-            return run;
+                out.println("engine demo: an offline run in a temporary git workspace");
+                out.println("  workspace " + ws);
+                out.println("  fake qm, talosctl and kubectl on PATH: no cluster, no network");
+                out.println("  THE MODEL IS A STAND-IN: a loopback server at " + model.baseUrl() + " replaying two recorded");
+                out.println("  answers (a diagnostics request, then a patch). No real model is called.");
+                out.println();
+                int run = step(demo, "run", "all");
+                step(demo, "status");
+                step(demo, "review");
+                step(demo, "audit", "--stage", "talos", "--tail", "14");
+                showEscalations(ws, out);
+                out.println("What happened: every talos failure (different timestamps, pod names, durations) got one");
+                out.println("fingerprint. Attempts 1 and 2 went to the executor, which found no fix. At attempt 3 the");
+                out.println("engine escalated: it wrote a redacted case file (the machine token in controlplane.yaml");
+                out.println("became a [REDACTED:...] placeholder), reserved the call in errors.json, and sent it to the");
+                out.println("stand-in. The first answer asked for diagnostics: `talosctl version` ran without a shell,");
+                out.println("`rm -rf /` was refused, and a v2 case carried both results. The second answer was a patch;");
+                out.println("it passed every check and was committed to " + "ai/orchestrator-stage1" + " (main untouched).");
+                out.println("The stage re-ran in the AI-branch checkout and went green. " + model.served() + " model calls (budget 3).");
+                out.println("A human now runs `engine review approve <commit>` or `engine review reject <commit>`.");
+                return run;
+            }
         } finally {
             if (keep) {
                 out.println("\nkept: " + base);
@@ -97,6 +114,26 @@ final class DemoCommand implements Callable<Integer> {
         int code = Main.execute(args, demo);
         root.ctx.out().println("(exit " + code + ")\n");
         return code;
+    }
+
+    private static void showEscalations(Path ws, PrintStream out) throws IOException {
+        Path dir = ws.resolve("escalations");
+        out.println("$ ls escalations/");
+        if (Files.isDirectory(dir)) {
+            try (Stream<Path> files = Files.list(dir)) {
+                files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().forEach(n -> out.println("  " + n));
+            }
+        }
+        out.println();
+    }
+
+    private static String resource(String name) throws IOException {
+        try (InputStream in = DemoCommand.class.getClassLoader().getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IOException("demo resource missing from the build: " + name);
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+        }
     }
 
     private static void copy(String resource, Path target) throws IOException {

@@ -30,7 +30,7 @@ import picocli.CommandLine.Model.CommandSpec;
         },
         subcommands = {
             RunCommand.class, StatusCommand.class, ResetCommand.class, AuditCommand.class,
-            HashCommand.class, ValidateCommand.class, PatchCommand.class, ReviewCommand.class, DemoCommand.class,
+            HashCommand.class, CaseCommand.class, ValidateCommand.class, PatchCommand.class, ReviewCommand.class, DemoCommand.class,
         })
 public final class EngineCommand implements Runnable {
     final CliContext ctx;

@@ -88,20 +88,8 @@ final class PatchCommand implements Runnable {
             }
         }
 
-        /**
-         * The configured list plus the home's own files when the home is neither the workspace
-         * root nor ai/ (the patch checker already knows those two places).
-         */
         static List<String> protectedFiles(Session s) {
-            List<String> out = new ArrayList<>(s.map().protectedFiles());
-            Path rel = s.layout().workspace().relativize(s.layout().home());
-            String prefix = rel.toString();
-            if (!prefix.isEmpty() && !prefix.equals("ai") && !prefix.startsWith("..")) {
-                for (String f : List.of("context_map.yaml", "master_memo.md", "executor_instructions.md", "state/", "logs/", "escalations/", "patches/")) {
-                    out.add(prefix + "/" + f);
-                }
-            }
-            return out;
+            return dev.engine.git.PatchLanding.protectedFiles(s.layout().workspace(), s.layout().home(), s.map().protectedFiles());
         }
     }
 

@@ -35,7 +35,10 @@ final class Recovery {
         if (info.processGroup() == null || boot == null || !boot.equals(info.bootId())) {
             return;
         }
-        java.util.List<Long> members = dev.engine.stage.ProcessTree.liveMembersIn(info.processGroup(), s.layout().workspace());
+        java.util.List<Long> members = new java.util.ArrayList<>(
+                dev.engine.stage.ProcessTree.liveMembersIn(info.processGroup(), s.layout().checkoutDir()));
+        // Stages of engines before 0.2 ran in the workspace itself.
+        members.addAll(dev.engine.stage.ProcessTree.liveMembersIn(info.processGroup(), s.layout().workspace()));
         if (members.isEmpty()) {
             return;
         }

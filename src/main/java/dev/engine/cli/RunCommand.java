@@ -3,12 +3,8 @@ package dev.engine.cli;
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
 import dev.engine.escalation.Escalator;
-import dev.engine.escalation.NotAvailable;
-import dev.engine.executor.NoExecutor;
-import dev.engine.fingerprint.Fingerprinter;
 import dev.engine.reconcile.ConvergenceLoop;
 import dev.engine.reconcile.Policy;
-import dev.engine.stage.StageRunner;
 import dev.engine.state.EngineLock;
 import dev.engine.state.LockHeldException;
 import java.io.IOException;
@@ -47,40 +43,34 @@ final class RunCommand implements Callable<Integer> {
             AiBranchSyncStep.run(s);
             s.audit().append(null, "run_started", java.util.Map.of("stages", plan.stream().map(StageSpec::name).toList(),
                     "pid", ProcessHandle.current().pid()));
-            Escalator escalator = new NotAvailable(root.ctx.env());
-            ConvergenceLoop loop = new ConvergenceLoop(parts(s, escalator));
-            Policy policy = policy(s, escalator);
-            boolean allGreen = true;
-            for (StageSpec stage : plan) {
-                if (root.ctx.cancellation().isCancelled()) {
-                    break;
-                }
-                ConvergenceLoop.Report r = loop.converge(stage, policy);
-                allGreen &= r.green();
-                if (!r.green() && all) {
-                    break;
-                }
+            Wiring wiring = new Wiring(s, root);
+            Escalator escalator = wiring.escalator();
+            ConvergenceLoop loop = new ConvergenceLoop(wiring.parts(escalator, wiring.executor()));
+            Policy policy = Wiring.policy(s, escalator);
+            wiring.warnAboutUncommittedChanges();
+            try {
+                return converge(s, plan, all, loop, policy);
+            } finally {
+                wiring.close();
             }
-            boolean stopped = root.ctx.cancellation().isCancelled();
-            s.audit().append(null, "run_finished", java.util.Map.of("all_green", allGreen, "stopped_by_signal", stopped));
-            // A stop requested by a signal is a clean, intended end (DESIGN.md §3).
-            return stopped || allGreen ? 0 : 1;
         }
     }
 
-    private ConvergenceLoop.Parts parts(Session s, Escalator escalator) {
-        StageRunner runner = new StageRunner(new StageRunner.Options(s.layout().workspace(), root.ctx.env(),
-                s.settings().defaultStageTimeout(), root.interactive(), root.verbose, root.ctx.err(), root.ctx.clock()));
-        String noExecutor = s.settings().executorCommand().isPresent()
-                ? "EXECUTOR_COMMAND is set, but running an executor is not implemented in this version; re-running only"
-                : "no executor configured (EXECUTOR_COMMAND)";
-        return new ConvergenceLoop.Parts(s.state(), s.audit(), runner, new Fingerprinter(s.settings().logTailLines()),
-                new NoExecutor(noExecutor), escalator, root.ctx.clock(), root.ctx.cancellation(),
-                root.ctx.out(), s.layout().logsDir(), s.layout().home(), s.map().stageNames());
-    }
-
-    static Policy policy(Session s, Escalator escalator) {
-        return new Policy(s.settings().executorRetryThreshold(), s.settings().apiCallBudget(), s.settings().stageApiCallCap(),
-                s.settings().maxAttemptsPerRun(), escalator.unavailable());
+    private int converge(Session s, List<StageSpec> plan, boolean all, ConvergenceLoop loop, Policy policy) throws IOException {
+        boolean allGreen = true;
+        for (StageSpec stage : plan) {
+            if (root.ctx.cancellation().isCancelled()) {
+                break;
+            }
+            ConvergenceLoop.Report r = loop.converge(stage, policy);
+            allGreen &= r.green();
+            if (!r.green() && all) {
+                break;
+            }
+        }
+        boolean stopped = root.ctx.cancellation().isCancelled();
+        s.audit().append(null, "run_finished", java.util.Map.of("all_green", allGreen, "stopped_by_signal", stopped));
+        // A stop requested by a signal is a clean, intended end (DESIGN.md §3).
+        return stopped || allGreen ? 0 : 1;
     }
 }

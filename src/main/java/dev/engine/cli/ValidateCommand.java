@@ -54,9 +54,18 @@ final class ValidateCommand implements Callable<Integer> {
         checkTools(s, errors, warnings);
         checkGit(s, out, warnings);
         String key = root.ctx.env().get("OPENAI_API_KEY");
-        out.println("OPENAI_API_KEY: " + (key == null || key.isBlank() ? "not set (escalation unavailable)" : "set"));
-        if (s.settings().executorCommand().isPresent()) {
-            warnings.add("EXECUTOR_COMMAND is set but this version does not run executors yet; failures are only re-run");
+        boolean local = !s.settings().openaiBaseUrl().equals(Wiring.DEFAULT_OPENAI_URL);
+        out.println("OPENAI_API_KEY: " + (key == null || key.isBlank()
+                ? (local ? "not set (not needed by " + s.settings().openaiBaseUrl() + ")" : "not set (escalation unavailable)")
+                : "set") + "; model " + s.settings().openaiModel() + " at " + s.settings().openaiBaseUrl());
+        String kind = s.settings().effectiveExecutorKind();
+        out.println("executor: " + kind + (kind.equals("command") ? " (" + s.settings().executorCommand().orElse("?") + ")"
+                : kind.equals("openai") ? " (" + s.settings().executorModel().orElse("?") + " at " + s.settings().executorBaseUrl().orElse("?") + ")" : ""));
+        if (kind.equals("command") && s.settings().executorCommand().isEmpty()) {
+            errors.add("executor_kind is command but EXECUTOR_COMMAND is not set");
+        }
+        if (kind.equals("openai") && (s.settings().executorBaseUrl().isEmpty() || s.settings().executorModel().isEmpty())) {
+            errors.add("executor_kind is openai but EXECUTOR_BASE_URL or EXECUTOR_MODEL is not set");
         }
         s.map().stages().stream().filter(st -> st.host().isPresent()).forEach(st ->
                 warnings.add("stages." + st.name() + ".host: SSH stages are not supported by this version; the stage will fail"));

@@ -18,4 +18,8 @@ public record Layout(Path workspace, Path home) {
     public Path logsDir() { return home.resolve("logs"); }
     public Path escalationsDir() { return home.resolve("escalations"); }
     public Path patchesDir() { return home.resolve("patches"); }
+    /** The checkout of the AI branch tip that stage commands run in (git-ignored with the rest of state/). */
+    public Path checkoutDir() { return stateDir().resolve("checkout"); }
+    public Path diagnosticsLogsDir() { return logsDir().resolve("diagnostics"); }
+    public Path executorLogsDir() { return logsDir().resolve("executor"); }
 }

@@ -26,7 +26,19 @@ public record Settings(
         int logTailLines,
         Duration defaultStageTimeout,
         Optional<String> executorCommand,
-        Duration executorTimeout) {
+        Duration executorTimeout,
+        String executorKind,
+        Optional<String> executorBaseUrl,
+        Optional<String> executorModel,
+        List<String> executorEnv,
+        int executorOutputCap,
+        int caseTokenBudget,
+        String openaiBaseUrl,
+        String openaiModel,
+        Duration openaiTimeout,
+        int openaiMaxRetries,
+        Duration diagnosticsTimeout,
+        int diagnosticsOutputCap) {
 
     public static final SettingKey<Integer> EXECUTOR_RETRY_THRESHOLD =
             new SettingKey<>("executor_retry_threshold", "3", wholeNumber(0));
@@ -47,13 +59,54 @@ public record Settings(
     public static final SettingKey<Duration> EXECUTOR_TIMEOUT =
             new SettingKey<>("executor_timeout", "10m", Settings::positiveDuration);
 
+    /** none | command | openai; auto picks command when EXECUTOR_COMMAND is set, else none. */
+    public static final SettingKey<String> EXECUTOR_KIND =
+            new SettingKey<>("executor_kind", "auto", Settings::executorKindName);
+    public static final SettingKey<Optional<String>> EXECUTOR_BASE_URL =
+            new SettingKey<>("executor_base_url", "", Settings::optionalCommand);
+    public static final SettingKey<Optional<String>> EXECUTOR_MODEL =
+            new SettingKey<>("executor_model", "", Settings::optionalCommand);
+    /** The only variables an executor command sees (I9); API keys never pass, whatever this says. */
+    public static final SettingKey<List<String>> EXECUTOR_ENV =
+            new SettingKey<>("executor_env", "PATH,HOME,USER,LOGNAME,LANG,LC_ALL,TERM,TMPDIR,TZ", Settings::nameList);
+    public static final SettingKey<Integer> EXECUTOR_OUTPUT_CAP =
+            new SettingKey<>("executor_output_cap", "1m", Settings::byteSize);
+    public static final SettingKey<Integer> CASE_TOKEN_BUDGET =
+            new SettingKey<>("case_token_budget", "24000", wholeNumber(2000));
+    public static final SettingKey<String> OPENAI_BASE_URL =
+            new SettingKey<>("openai_base_url", "https://api.openai.com/v1", Settings::httpUrl);
+    public static final SettingKey<String> OPENAI_MODEL =
+            new SettingKey<>("openai_model", "gpt-4o", Settings::nonBlank);
+    public static final SettingKey<Duration> OPENAI_TIMEOUT =
+            new SettingKey<>("openai_timeout", "120s", Settings::positiveDuration);
+    /** Retries of transport failures (connection, 429, 5xx); they do not count against the call budget. */
+    public static final SettingKey<Integer> OPENAI_MAX_RETRIES =
+            new SettingKey<>("openai_max_retries", "3", wholeNumber(0));
+    public static final SettingKey<Duration> DIAGNOSTICS_TIMEOUT =
+            new SettingKey<>("diagnostics_timeout", "60s", Settings::positiveDuration);
+    public static final SettingKey<Integer> DIAGNOSTICS_OUTPUT_CAP =
+            new SettingKey<>("diagnostics_output_cap", "64k", Settings::byteSize);
+
     /** Every setting, in the order `engine config` should show them. */
     public static final List<SettingKey<?>> KEYS = List.of(
             EXECUTOR_RETRY_THRESHOLD, API_CALL_BUDGET, STAGE_API_CALL_CAP, AI_BRANCH, MAX_ATTEMPTS_PER_RUN,
-            LOG_TAIL_LINES, STAGE_TIMEOUT, EXECUTOR_COMMAND, EXECUTOR_TIMEOUT);
+            LOG_TAIL_LINES, STAGE_TIMEOUT, EXECUTOR_COMMAND, EXECUTOR_TIMEOUT, EXECUTOR_KIND, EXECUTOR_BASE_URL,
+            EXECUTOR_MODEL, EXECUTOR_ENV, EXECUTOR_OUTPUT_CAP, CASE_TOKEN_BUDGET, OPENAI_BASE_URL, OPENAI_MODEL,
+            OPENAI_TIMEOUT, OPENAI_MAX_RETRIES, DIAGNOSTICS_TIMEOUT, DIAGNOSTICS_OUTPUT_CAP);
 
     public Settings {
         executorCommand = executorCommand == null ? Optional.empty() : executorCommand;
+        executorBaseUrl = executorBaseUrl == null ? Optional.empty() : executorBaseUrl;
+        executorModel = executorModel == null ? Optional.empty() : executorModel;
+        executorEnv = List.copyOf(executorEnv);
+    }
+
+    /** The executor kind after {@code auto} is resolved. */
+    public String effectiveExecutorKind() {
+        if (!executorKind.equals("auto")) {
+            return executorKind;
+        }
+        return executorCommand.isPresent() ? "command" : "none";
     }
 
     public static Optional<SettingKey<?>> key(String name) {
@@ -131,7 +184,19 @@ public record Settings(
                 get(v, LOG_TAIL_LINES),
                 get(v, STAGE_TIMEOUT),
                 get(v, EXECUTOR_COMMAND),
-                get(v, EXECUTOR_TIMEOUT));
+                get(v, EXECUTOR_TIMEOUT),
+                get(v, EXECUTOR_KIND),
+                get(v, EXECUTOR_BASE_URL),
+                get(v, EXECUTOR_MODEL),
+                get(v, EXECUTOR_ENV),
+                get(v, EXECUTOR_OUTPUT_CAP),
+                get(v, CASE_TOKEN_BUDGET),
+                get(v, OPENAI_BASE_URL),
+                get(v, OPENAI_MODEL),
+                get(v, OPENAI_TIMEOUT),
+                get(v, OPENAI_MAX_RETRIES),
+                get(v, DIAGNOSTICS_TIMEOUT),
+                get(v, DIAGNOSTICS_OUTPUT_CAP));
     }
 
     // ---- parsers: each message completes "<where>: " ----
@@ -163,6 +228,63 @@ public record Settings(
 
     private static Optional<String> optionalCommand(String raw) {
         return raw.isBlank() ? Optional.empty() : Optional.of(raw.strip());
+    }
+
+    private static String executorKindName(String raw) {
+        String k = raw.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("auto", "none", "command", "openai").contains(k)) {
+            throw new IllegalArgumentException("expected one of auto, none, command, openai; got '" + raw + "'");
+        }
+        return k;
+    }
+
+    private static List<String> nameList(String raw) {
+        List<String> names = new ArrayList<>();
+        for (String part : raw.split("[,\\s]+")) {
+            if (part.isEmpty()) {
+                continue;
+            }
+            if (!part.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                throw new IllegalArgumentException("'" + part + "' is not an environment variable name");
+            }
+            names.add(part);
+        }
+        return names;
+    }
+
+    /** Bytes, with an optional k or m suffix (binary): 65536, 64k, 1m. */
+    private static Integer byteSize(String raw) {
+        String s = raw.strip().toLowerCase(java.util.Locale.ROOT);
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,7})\\s*(k|kb|kib|m|mb|mib)?").matcher(s);
+        if (!m.matches()) {
+            throw new IllegalArgumentException("expected a size such as 65536, 64k or 1m, got '" + raw + "'");
+        }
+        long n = Long.parseLong(m.group(1));
+        String unit = m.group(2) == null ? "" : m.group(2).substring(0, 1);
+        long bytes = switch (unit) {
+            case "k" -> n * 1024;
+            case "m" -> n * 1024 * 1024;
+            default -> n;
+        };
+        if (bytes < 1024 || bytes > 256L * 1024 * 1024) {
+            throw new IllegalArgumentException("must be between 1k and 256m, got '" + raw + "'");
+        }
+        return (int) bytes;
+    }
+
+    private static String httpUrl(String raw) {
+        String s = raw.strip();
+        if (!s.matches("https?://[^\\s]+")) {
+            throw new IllegalArgumentException("expected an http:// or https:// URL, got '" + raw + "'");
+        }
+        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
+    }
+
+    private static String nonBlank(String raw) {
+        if (raw.isBlank()) {
+            throw new IllegalArgumentException("must not be empty");
+        }
+        return raw.strip();
     }
 
     private static String aiBranchName(String raw) {

@@ -137,6 +137,11 @@ public final class AiBranch implements AutoCloseable {
         return tip.isPresent() ? tip.get() : mainTip();
     }
 
+    /** The files of {@code commit}, for checking a patch against exactly what it will be committed on. */
+    public dev.engine.patch.TreeView treeAt(ObjectId commit) throws IOException {
+        return new dev.engine.patch.GitTreeView(repo, commit);
+    }
+
     /** Commits {@code changes} on top of {@link #base()}; creates the branch on first use. */
     public ObjectId commit(Map<String, Optional<String>> changes, CommitInfo info) throws IOException {
         return commit(base(), changes, info);

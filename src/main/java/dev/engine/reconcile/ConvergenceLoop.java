@@ -34,10 +34,23 @@ import java.util.Optional;
  */
 public final class ConvergenceLoop {
 
-    /** The parts the loop drives; tests replace any of them. */
+    /**
+     * The parts the loop drives; tests replace any of them.
+     *
+     * @param beforeAttempt brings the directory the stage runs in up to the AI branch tip, so a fix
+     *                      committed a moment ago is what the next attempt runs
+     */
     public record Parts(StateStore state, AuditLog audit, StageRunner runner, Fingerprinter fingerprinter,
                         Executor executor, Escalator escalator, Clock clock, Cancellation cancellation,
-                        PrintStream out, Path logsDir, Path home, List<String> allStages) {}
+                        PrintStream out, Path logsDir, Path home, List<String> allStages, BeforeAttempt beforeAttempt) {}
+
+    /** Runs before every attempt; an IOException fails the run with its message. */
+    @FunctionalInterface
+    public interface BeforeAttempt {
+        BeforeAttempt NOTHING = stage -> {};
+
+        void prepare(StageSpec stage) throws IOException;
+    }
 
     /** Where a stage ended up after {@link #converge}. */
     public record Report(String stage, StageStatus status, String reason) {
@@ -66,6 +79,7 @@ public final class ConvergenceLoop {
         while (true) {
             attemptsThisRun++;
             int attempt = p.state().updateInfo(name, StageInfo::withAttemptStarted).attemptCounter();
+            p.beforeAttempt().prepare(stage);
             p.state().setStatus(name, StageStatus.RUNNING);
             audit(name, "attempt_started", ordered("attempt", attempt, "command", stage.command()));
             StageResult result = p.runner().run(stage, attempt, p.logsDir(), p.cancellation(), pgid -> recordGroup(name, pgid));
@@ -81,33 +95,17 @@ public final class ConvergenceLoop {
             audit(name, "decision", decisionDetails(d));
             say(name, attempt, result, observed, log);
 
-            if (d instanceof Decision.Green) {
-                int cleared = p.state().clearErrors(name, p.allStages());
-                finish(name, StageStatus.GREEN, null);
-                audit(name, "green", ordered("attempt", attempt, "error_entries_cleared", cleared));
-                p.out().println(name + ": green");
-                return new Report(name, StageStatus.GREEN, null);
-            } else if (d instanceof Decision.GiveUp g) {
-                finish(name, StageStatus.GIVE_UP, g.reason());
-                audit(name, "give_up", Map.of("reason", g.reason()));
-                p.out().println(name + ": give_up: " + g.reason());
-                return new Report(name, StageStatus.GIVE_UP, g.reason());
-            } else if (d instanceof Decision.Stop s) {
-                boolean interrupted = observed.kind() == Attempt.Kind.INTERRUPTED;
-                // An interrupted attempt says nothing about the stage: it goes back to idle, uncounted.
-                StageStatus status = interrupted ? StageStatus.IDLE : StageStatus.FAILED;
-                finish(name, status, s.reason());
-                audit(name, interrupted ? "interrupted" : "stopped", Map.of("reason", s.reason()));
-                p.out().println(name + ": " + status.wire() + ": " + s.reason());
-                return new Report(name, status, s.reason());
-            } else if (d instanceof Decision.RunExecutor x) {
+            if (d instanceof Decision.RunExecutor x) {
                 finish(name, StageStatus.FAILED, result.detail());
                 runExecutor(stage, x, result.log());
+                d = new Decision.RunStage();
             } else if (d instanceof Decision.Escalate e) {
                 finish(name, StageStatus.FAILED, result.detail());
-                escalate(stage, e, result.log());
-            } else {
-                throw new IllegalStateException("unexpected decision after an attempt: " + d);
+                d = escalateUntilSettled(stage, e, observed, result.log(), policy);
+            }
+            Optional<Report> end = conclude(name, attempt, observed, d);
+            if (end.isPresent()) {
+                return end.get();
             }
             if (p.cancellation().isCancelled()) {
                 finish(name, StageStatus.FAILED, result.detail());
@@ -115,6 +113,68 @@ public final class ConvergenceLoop {
                 return new Report(name, StageStatus.FAILED, result.detail());
             }
         }
+    }
+
+    /** Carries out a decision that ends the stage's convergence; empty when the stage is to be run again. */
+    private Optional<Report> conclude(String name, int attempt, Attempt observed, Decision d) throws IOException {
+        if (d instanceof Decision.Green) {
+            int cleared = p.state().clearErrors(name, p.allStages());
+            finish(name, StageStatus.GREEN, null);
+            audit(name, "green", ordered("attempt", attempt, "error_entries_cleared", cleared));
+            p.out().println(name + ": green");
+            return Optional.of(new Report(name, StageStatus.GREEN, null));
+        } else if (d instanceof Decision.GiveUp g) {
+            finish(name, StageStatus.GIVE_UP, g.reason());
+            audit(name, "give_up", Map.of("reason", g.reason()));
+            p.out().println(name + ": give_up: " + g.reason());
+            return Optional.of(new Report(name, StageStatus.GIVE_UP, g.reason()));
+        } else if (d instanceof Decision.Stop s) {
+            boolean interrupted = observed.kind() == Attempt.Kind.INTERRUPTED;
+            // An interrupted attempt says nothing about the stage: it goes back to idle, uncounted.
+            StageStatus status = interrupted ? StageStatus.IDLE : StageStatus.FAILED;
+            finish(name, status, s.reason());
+            audit(name, interrupted ? "interrupted" : "stopped", Map.of("reason", s.reason()));
+            p.out().println(name + ": " + status.wire() + ": " + s.reason());
+            return Optional.of(new Report(name, status, s.reason()));
+        } else if (d instanceof Decision.RunStage) {
+            return Optional.empty();
+        }
+        throw new IllegalStateException("unexpected decision after an attempt: " + d);
+    }
+
+    /**
+     * Escalates, and escalates again without re-running the stage while the model answered but
+     * nothing was committed and the budget allows; re-running an unchanged stage would only
+     * reproduce the same failure.
+     */
+    private Decision escalateUntilSettled(StageSpec stage, Decision.Escalate first, Attempt observed, Path log,
+                                          Policy policy) throws IOException {
+        Decision next = first;
+        while (next instanceof Decision.Escalate e) {
+            if (p.cancellation().isCancelled()) {
+                return new Decision.Stop("stopped before escalating: " + p.cancellation().reason());
+            }
+            EscalationOutcome outcome = p.escalator().escalate(new EscalationRequest(stage, e.fingerprint(), e.apiCallsUsed(), log));
+            Map<String, Object> details = ordered("fingerprint", e.fingerprint(), "outcome", kind(outcome),
+                    "summary", outcome.summary(), "tokens", outcome.tokens());
+            if (outcome instanceof EscalationOutcome.PatchApplied a) {
+                details.put("commit", a.commit());
+            }
+            audit(stage.name(), "escalation", details);
+            p.out().println(stage.name() + ": escalation: " + outcome.summary());
+            next = Reconciler.afterEscalation(outcome, refreshed(stage.name(), observed), policy);
+            audit(stage.name(), "decision", decisionDetails(next));
+        }
+        return next;
+    }
+
+    /** The attempt with the call counters as they are on disk now (the escalator reserves calls there). */
+    private Attempt refreshed(String stage, Attempt a) throws IOException {
+        Map<String, ErrorRecord> errors = p.state().errorsOf(stage, p.allStages());
+        int stageCalls = errors.values().stream().mapToInt(ErrorRecord::apiCalls).sum();
+        int fpCalls = errors.values().stream().filter(r -> a.fingerprint().equals(r.fingerprint()))
+                .mapToInt(ErrorRecord::apiCalls).findFirst().orElse(a.apiCallsForFingerprint());
+        return new Attempt(a.kind(), a.fingerprint(), a.fingerprintAttempts(), fpCalls, stageCalls, a.detail());
     }
 
     /** Best effort: the record only helps clean up after a crash, so failing to write it must not fail the stage. */
@@ -151,12 +211,6 @@ public final class ConvergenceLoop {
         }
         audit(stage.name(), "executor", details);
         p.out().println(stage.name() + ": executor: " + outcome.summary() + "; re-running");
-    }
-
-    private void escalate(StageSpec stage, Decision.Escalate e, Path log) throws IOException {
-        EscalationOutcome outcome = p.escalator().escalate(new EscalationRequest(stage, e.fingerprint(), e.apiCallsUsed(), log));
-        audit(stage.name(), "escalation", ordered("fingerprint", e.fingerprint(), "outcome", kind(outcome), "summary", outcome.summary()));
-        p.out().println(stage.name() + ": escalation: " + outcome.summary());
     }
 
     private void finish(String stage, StageStatus status, String reason) throws IOException {

@@ -1,5 +1,6 @@
 package dev.engine.reconcile;
 
+import dev.engine.escalation.EscalationOutcome;
 import dev.engine.reconcile.Observation.Attempt;
 import dev.engine.state.StageStatus;
 
@@ -38,6 +39,25 @@ public final class Reconciler {
                     + " attempts); the stage stays failed and the next run continues");
         }
         return tier;
+    }
+
+    /**
+     * The next step once an escalation has returned. {@code refreshed} is the failed attempt with
+     * the call counters as they are on disk now, so a model call that led nowhere is only repeated
+     * while the budget allows.
+     */
+    public static Decision afterEscalation(EscalationOutcome outcome, Attempt refreshed, Policy p) {
+        if (outcome instanceof EscalationOutcome.PatchApplied) {
+            return new Decision.RunStage();
+        }
+        if (outcome instanceof EscalationOutcome.NeedsHuman h) {
+            return new Decision.GiveUp("the model says a human is needed: " + h.summary());
+        }
+        if (outcome instanceof EscalationOutcome.Unreachable u) {
+            return new Decision.Stop("the model could not be reached (" + u.summary()
+                    + "); the stage stays failed and the next run escalates again");
+        }
+        return afterFailure(refreshed, p);
     }
 
     private static Decision afterFailure(Attempt a, Policy p) {

@@ -39,8 +39,16 @@ public record ErrorRecord(
         return new ErrorRecord(stage, fingerprint, attempts, apiCalls, tokens, source, now, firstSeen, lastLog, unknown);
     }
 
-    public ErrorRecord withApiCall(long moreTokens, String now) {
-        return new ErrorRecord(stage, fingerprint, attempts, apiCalls + 1, tokens + moreTokens, "api", now, firstSeen, lastLog, unknown);
+    /**
+     * Counts a model call before it is made (I6): a crash during the call leaves it counted, so a
+     * restart can never spend more than the budget.
+     */
+    public ErrorRecord withReservedCall(String now) {
+        return new ErrorRecord(stage, fingerprint, attempts, apiCalls + 1, tokens, "api", now, firstSeen, lastLog, unknown);
+    }
+
+    public ErrorRecord withTokens(long moreTokens) {
+        return new ErrorRecord(stage, fingerprint, attempts, apiCalls, tokens + moreTokens, lastSource, lastTransition, firstSeen, lastLog, unknown);
     }
 
     static ErrorRecord fromJson(String key, JsonNode n) {

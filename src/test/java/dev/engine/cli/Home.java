@@ -38,10 +38,9 @@ final class Home {
         this.scratch = Files.createDirectories(root.resolve("scratch"));
         env.putAll(System.getenv());
         env.remove("OPENAI_API_KEY");
-        for (String k : List.of("EXECUTOR_RETRY_THRESHOLD", "API_CALL_BUDGET", "AI_BRANCH", "MAX_ATTEMPTS_PER_RUN",
-                "LOG_TAIL_LINES", "STAGE_TIMEOUT", "EXECUTOR_COMMAND", "STAGE_API_CALL_CAP")) {
-            env.remove(k);
-        }
+        env.remove("EXECUTOR_API_KEY");
+        // The developer's own settings must not leak into a test.
+        dev.engine.config.Settings.KEYS.forEach(k -> env.remove(k.envVar()));
         env.put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("SCRATCH", scratch.toString());
     }

@@ -61,7 +61,7 @@ final class EngineWorkspace implements AutoCloseable {
         w.git("init", "-q", "-b", "main");
         w.write("context_map.yaml", contextMap);
         // The engine writes state/ and logs/ into the home; keep them out of `git status`.
-        w.write(".gitignore", "state/\nlogs/\n");
+        w.write(".gitignore", "state/\nlogs/\nescalations/\npatches/\n");
         return w;
     }
 

@@ -2,6 +2,7 @@ package dev.engine.reconcile;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.engine.escalation.EscalationOutcome;
 import dev.engine.reconcile.Observation.Attempt;
 import dev.engine.state.StageStatus;
 import java.util.Optional;
@@ -93,5 +94,37 @@ class ReconcilerTest {
     void a_threshold_of_zero_escalates_at_once() {
         Policy p = new Policy(0, 3, 9, 20, Optional.empty());
         assertThat(Reconciler.decide(failed(1, 0, 0, 1), p)).isInstanceOf(Decision.Escalate.class);
+    }
+
+    private static Attempt spent(int fpCalls, int stageCalls) {
+        return new Attempt(Attempt.Kind.FAILED, "abc123", 3, fpCalls, stageCalls, "exit code 1");
+    }
+
+    @Test
+    void a_committed_model_patch_re_runs_the_stage() {
+        assertThat(Reconciler.afterEscalation(new EscalationOutcome.PatchApplied("fix", "c0ffee", 10), spent(1, 1), ESCALATION))
+                .isEqualTo(new Decision.RunStage());
+    }
+
+    @Test
+    void a_model_that_asks_for_a_human_gives_up_at_once_even_with_budget_left() {
+        Decision d = Reconciler.afterEscalation(new EscalationOutcome.NeedsHuman("BIOS setting", 10), spent(1, 1), ESCALATION);
+        assertThat(d).isInstanceOf(Decision.GiveUp.class);
+        assertThat(((Decision.GiveUp) d).reason()).contains("human").contains("BIOS setting");
+    }
+
+    @Test
+    void an_answer_that_led_nowhere_is_escalated_again_only_while_the_budget_lasts() {
+        EscalationOutcome noFix = new EscalationOutcome.NoFix("patch refused", 10);
+        assertThat(Reconciler.afterEscalation(noFix, spent(1, 1), ESCALATION)).isEqualTo(new Decision.Escalate("abc123", 1));
+        assertThat(Reconciler.afterEscalation(noFix, spent(3, 3), ESCALATION)).isInstanceOf(Decision.GiveUp.class);
+        assertThat(Reconciler.afterEscalation(noFix, spent(1, 9), ESCALATION)).isInstanceOf(Decision.GiveUp.class);
+    }
+
+    @Test
+    void an_unreachable_model_stops_the_run_instead_of_burning_the_budget() {
+        Decision d = Reconciler.afterEscalation(new EscalationOutcome.Unreachable("connection refused", 0), spent(1, 1), ESCALATION);
+        assertThat(d).isInstanceOf(Decision.Stop.class);
+        assertThat(((Decision.Stop) d).reason()).contains("connection refused");
     }
 }

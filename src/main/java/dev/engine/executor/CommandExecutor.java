@@ -1,0 +1,122 @@
+package dev.engine.executor;
+
+import dev.engine.audit.AuditLog;
+import dev.engine.escalation.CaseContext;
+import dev.engine.escalation.casefile.CaseFile;
+import dev.engine.git.CommitInfo;
+import dev.engine.git.PatchLanding;
+import dev.engine.git.ScratchCheckout;
+import dev.engine.patch.PatchPolicy;
+import dev.engine.redact.Redactor;
+import dev.engine.stage.Cancellation;
+import dev.engine.stage.CommandOutcome;
+import dev.engine.stage.ShellCommand;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The executor of kind {@code command} (e.g. Codex CLI): given a redacted bundle, it works in a
+ * scratch checkout of the AI branch with a scrubbed environment (I9); whatever it changed there
+ * (or the unified diff it printed) is held to the stage's files and every invariant, then
+ * committed to the AI branch.
+ */
+public final class CommandExecutor implements Executor {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    /**
+     * @param env the engine's environment; only {@code allowedEnv} of it reaches the command
+     * @param instructions the text of executor_instructions.md, or "" when the home has none
+     */
+    public record Setup(String command, CaseContext cases, PatchLanding landing, List<String> protectedFiles,
+                        Path workspace, String aiBranch, Path patchesDir, Path executorLogsDir, Map<String, String> env,
+                        List<String> allowedEnv, Duration timeout, int outputCap, String instructions,
+                        Cancellation cancellation) {}
+
+    private final Setup s;
+
+    public CommandExecutor(Setup setup) {
+        this.s = setup;
+    }
+
+    @Override
+    public ExecutorOutcome attempt(ExecutorRequest req) throws IOException {
+        String name = req.stage().name();
+        String prefix = name + "_" + STAMP.format(LocalDateTime.now(s.cases().clock())) + "_attempt" + req.attempts();
+        CaseFile bundle = s.cases().build(req.stage(), req.fingerprint(), req.log(), 1, List.of(), List.of());
+        Files.createDirectories(s.patchesDir());
+        Path bundleFile = s.patchesDir().resolve(prefix + "_bundle.md");
+        Files.writeString(bundleFile, bundleText(bundle), StandardCharsets.UTF_8);
+        Path scratchDir = s.patchesDir().resolve("." + prefix + "_scratch");
+        Files.createDirectories(s.executorLogsDir());
+        Path log = s.executorLogsDir().resolve(prefix + ".log");
+        try (ScratchCheckout scratch = ScratchCheckout.create(s.workspace(), s.aiBranch(), "main", scratchDir);
+             OutputStream out = Files.newOutputStream(log);
+             CappedOutput capped = new CappedOutput(out, s.outputCap())) {
+            Map<String, String> env = new LinkedHashMap<>(ScrubbedEnv.of(s.env(), s.allowedEnv()));
+            env.put("ENGINE_BUNDLE", bundleFile.toAbsolutePath().toString());
+            env.put("ENGINE_STAGE", name);
+            env.put("ENGINE_FINGERPRINT", req.fingerprint());
+            CommandOutcome run = ShellCommand.run(s.command(), scratch.dir(), env, s.timeout(), capped, s.cancellation());
+            capped.flush();
+            String how = run.timedOut() ? "timed out after " + dev.engine.config.Durations.format(s.timeout())
+                    : run.interrupted() ? "was stopped"
+                    : run.startError().map(e -> "could not start: " + e)
+                            .orElse("exited " + run.exitCode().map(String::valueOf).orElse("?"));
+            if (!run.succeeded()) {
+                return new ExecutorOutcome.NoChange("executor " + how + "; nothing taken from it (log " + rel(log) + ")");
+            }
+            String diff = scratch.diff();
+            if (diff.isBlank()) {
+                diff = UnifiedDiffs.extract(Files.readString(log, StandardCharsets.UTF_8));
+            }
+            if (diff.isBlank()) {
+                return new ExecutorOutcome.NoChange("executor exited 0 and changed nothing (log " + rel(log) + ")");
+            }
+            Path patchFile = s.patchesDir().resolve(prefix + "_patch.diff");
+            Files.writeString(patchFile, diff, StandardCharsets.UTF_8);
+            String patchRel = rel(patchFile);
+            Redactor r = s.cases().redactor();
+            PatchLanding.Result result = s.landing().land(diff, PatchPolicy.defaults(s.protectedFiles()).withScope(req.stage().files()),
+                    new PatchLanding.Placeholders(Redactor::containsPlaceholder, r::restore),
+                    new CommitInfo(name, "executor", req.fingerprint(), patchRel, "executor fix for " + name + " (" + req.fingerprint() + ")"));
+            AuditLog audit = s.cases().audit();
+            if (result instanceof PatchLanding.Result.Committed done) {
+                audit.append(name, "patch_applied", ordered("source", "executor", "fingerprint", req.fingerprint(),
+                        "commit", done.commit(), "files", done.files(), "added", done.added(), "removed", done.removed(),
+                        "patch", patchRel));
+                return new ExecutorOutcome.Applied("executor change committed to the AI branch as "
+                        + done.commit().substring(0, 10) + " (" + String.join(", ", done.files()) + ")", done.commit());
+            }
+            List<String> reasons = ((PatchLanding.Result.Refused) result).reasons();
+            audit.append(name, "patch_refused", ordered("source", "executor", "fingerprint", req.fingerprint(),
+                    "patch", patchRel, "violations", reasons));
+            return new ExecutorOutcome.Refused("executor change refused: " + String.join("; ", reasons));
+        }
+    }
+
+    private String bundleText(CaseFile bundle) {
+        String instructions = s.instructions().isBlank() ? "" : "# Executor instructions\n\n" + s.instructions().strip() + "\n\n";
+        return instructions + bundle.text();
+    }
+
+    private String rel(Path p) {
+        return s.cases().home().relativize(p.toAbsolutePath()).toString();
+    }
+
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

@@ -1,0 +1,91 @@
+package dev.engine.executor;
+
+import dev.engine.escalation.CaseContext;
+import dev.engine.escalation.ModelEscalator;
+import dev.engine.escalation.casefile.CaseFile;
+import dev.engine.escalation.model.ModelAnswer;
+import dev.engine.escalation.model.ModelClient;
+import dev.engine.escalation.model.ModelException;
+import dev.engine.escalation.model.ModelReply;
+import dev.engine.git.CommitInfo;
+import dev.engine.git.PatchLanding;
+import dev.engine.patch.PatchPolicy;
+import dev.engine.redact.Redactor;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The executor of kind {@code openai}: a local model behind an OpenAI-compatible endpoint
+ * (Ollama, vLLM) gets the same redacted case file as escalation and its patch goes through the
+ * same landing, held to the stage's files like any executor change. Its calls are local, so they
+ * are not counted against the API budget.
+ */
+public final class ModelExecutor implements Executor {
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    public record Setup(CaseContext cases, PatchLanding landing, List<String> protectedFiles, Path patchesDir,
+                        Supplier<ModelClient> client) {}
+
+    private final Setup s;
+
+    public ModelExecutor(Setup setup) {
+        this.s = setup;
+    }
+
+    @Override
+    public ExecutorOutcome attempt(ExecutorRequest req) throws IOException {
+        String name = req.stage().name();
+        String prefix = name + "_" + STAMP.format(LocalDateTime.now(s.cases().clock())) + "_attempt" + req.attempts();
+        CaseFile bundle = s.cases().build(req.stage(), req.fingerprint(), req.log(), 1, List.of(), List.of());
+        Files.createDirectories(s.patchesDir());
+        Files.writeString(s.patchesDir().resolve(prefix + "_bundle.md"), bundle.text(), StandardCharsets.UTF_8);
+        ModelReply reply;
+        try {
+            reply = s.client().get().ask(ModelEscalator.SYSTEM_PROMPT, bundle.text());
+        } catch (ModelException e) {
+            s.cases().audit().append(name, "executor_model_call", ordered("fingerprint", req.fingerprint(),
+                    "error", e.getClass().getSimpleName(), "message", e.getMessage()));
+            return new ExecutorOutcome.NoChange("executor model gave no usable answer: " + e.getMessage());
+        }
+        ModelAnswer answer = reply.answer();
+        s.cases().audit().append(name, "executor_model_call", ordered("fingerprint", req.fingerprint(), "model", reply.model(),
+                "tokens", reply.totalTokens(), "response_type", answer.type().name().toLowerCase(), "summary", answer.summary()));
+        if (answer.type() != ModelAnswer.Type.PATCH) {
+            return new ExecutorOutcome.NoChange("executor model answered " + answer.type().name().toLowerCase()
+                    + " (" + answer.summary() + "); only escalation runs diagnostics or gives up");
+        }
+        Path patchFile = s.patchesDir().resolve(prefix + "_patch.diff");
+        Files.writeString(patchFile, answer.patch(), StandardCharsets.UTF_8);
+        String patchRel = s.cases().home().relativize(patchFile.toAbsolutePath()).toString();
+        Redactor r = s.cases().redactor();
+        PatchLanding.Result result = s.landing().land(answer.patch(),
+                PatchPolicy.defaults(s.protectedFiles()).withScope(req.stage().files()),
+                new PatchLanding.Placeholders(Redactor::containsPlaceholder, r::restore),
+                new CommitInfo(name, "executor", req.fingerprint(), patchRel, answer.summary()));
+        if (result instanceof PatchLanding.Result.Committed done) {
+            s.cases().audit().append(name, "patch_applied", ordered("source", "executor", "fingerprint", req.fingerprint(),
+                    "commit", done.commit(), "files", done.files(), "added", done.added(), "removed", done.removed(), "patch", patchRel));
+            return new ExecutorOutcome.Applied("executor model patch committed as " + done.commit().substring(0, 10), done.commit());
+        }
+        List<String> reasons = ((PatchLanding.Result.Refused) result).reasons();
+        s.cases().audit().append(name, "patch_refused", ordered("source", "executor", "fingerprint", req.fingerprint(),
+                "patch", patchRel, "violations", reasons));
+        return new ExecutorOutcome.Refused("executor model patch refused: " + String.join("; ", reasons));
+    }
+
+    private static Map<String, Object> ordered(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+}

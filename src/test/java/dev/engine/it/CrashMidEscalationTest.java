@@ -1,0 +1,74 @@
+package dev.engine.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import okhttp3.mockwebserver.MockResponse;
+import okhttp3.mockwebserver.MockWebServer;
+import okhttp3.mockwebserver.RecordedRequest;
+import okhttp3.mockwebserver.SocketPolicy;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * I6 under a crash: the engine is killed with -9 while the model server holds its request. The
+ * call was reserved in errors.json before it was sent, so restarts never spend past the budget,
+ * however many times the engine dies mid-call.
+ */
+class CrashMidEscalationTest {
+    private static final Duration STARTUP = Duration.ofSeconds(60);
+
+    @TempDir
+    java.nio.file.Path tmp;
+    EngineWorkspace w;
+    MockWebServer server;
+
+    @BeforeEach
+    void setUp() throws IOException {
+        w = EngineWorkspace.create(tmp, """
+                stages:
+                  talos:
+                    command: "talosctl health"
+                """);
+        w.fakeTool("talosctl", "echo 'error: connection refused' >&2\nexit 1");
+        w.commit();
+        server = new MockWebServer();
+        server.start(InetAddress.getLoopbackAddress(), 0);
+        w.env("OPENAI_API_KEY", "sk-test-crash").env("OPENAI_BASE_URL", server.url("/v1").toString())
+                .env("OPENAI_TIMEOUT", "5m").env("EXECUTOR_RETRY_THRESHOLD", "1");
+    }
+
+    @AfterEach
+    void tearDown() throws IOException {
+        w.close();
+        server.shutdown();
+    }
+
+    @Test
+    void killing_the_engine_during_model_calls_never_spends_more_than_the_budget() throws Exception {
+        // The server never answers: every call hangs until the engine is killed.
+        for (int i = 0; i < 10; i++) {
+            server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+        }
+        for (int round = 1; round <= 3; round++) {
+            EngineProcess engine = w.start("run", "talos");
+            RecordedRequest inFlight = server.takeRequest(STARTUP.toSeconds(), TimeUnit.SECONDS);
+            assertThat(inFlight).as("round %d: the engine calls the model\n%s", round, engine.describe()).isNotNull();
+            assertThat(w.stateFile("errors.json").toString()).as("reserved before the answer")
+                    .contains("\"api_calls\":" + round);
+            engine.kill9();
+            engine.waitFor(Duration.ofSeconds(30));
+        }
+        // The budget was spent by the three killed calls: the fourth engine must not call at all.
+        EngineProcess last = w.start("run", "talos");
+        assertThat(last.waitFor(Duration.ofSeconds(90))).as(last.describe()).isEqualTo(1);
+        assertThat(w.status("talos")).isEqualTo("give_up");
+        assertThat(server.getRequestCount()).isEqualTo(3);
+        assertThat(w.stateFile("stage_info.json").path("talos").path("reason").asText()).contains("budget");
+    }
+}
