@@ -86,6 +86,10 @@ public final class ModelClient implements AutoCloseable {
                         .request(settings.timeout())
                         .build())
                 .maxRetries(0)
+                // Model calls are minutes apart, and a pooled connection that a proxy or an HTTP/1.0
+                // server closed meanwhile fails the next call; a fresh connection costs one handshake.
+                .maxIdleConnections(0)
+                .keepAliveDuration(Duration.ofSeconds(1))
                 // OPENAI_LOG would otherwise make the SDK print requests (case files) to stderr.
                 .logLevel(LogLevel.OFF)
                 // No OS/JVM fingerprint headers to third-party endpoints.

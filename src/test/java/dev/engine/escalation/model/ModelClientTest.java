@@ -119,6 +119,19 @@ class ModelClientTest {
     }
 
     @Test
+    void everyCallUsesAFreshConnection() throws Exception {
+        server.enqueue(completion(answer("give_up", "s", null, null, "r")));
+        server.enqueue(completion(answer("give_up", "s", null, null, "r")));
+        try (ModelClient client = client()) {
+            client.ask(SYSTEM, CASE);
+            client.ask(SYSTEM, CASE);
+        }
+        // the index of a request on its connection: 0 twice means no pooled connection was reused
+        assertThat(take().getSequenceNumber()).isZero();
+        assertThat(take().getSequenceNumber()).isZero();
+    }
+
+    @Test
     void diagnosticsAnswerCarriesTheCommands() throws Exception {
         server.enqueue(completion(answer("diagnostics", "Need to see the nodes.", null,
                 new String[] {"kubectl get nodes -o wide", "talosctl --nodes 10.0.0.2 health"}, null)));
