@@ -111,9 +111,11 @@ public final class DiagnosticsRunner {
         }
         CappedBuffer buffer = new CappedBuffer(outputCapBytes);
         List<Thread> readers = new ArrayList<>();
+        List<InputStream> streams = new ArrayList<>();
         for (int i = 0; i < processes.size(); i++) {
             Process p = processes.get(i);
-            readers.add(reader(i == processes.size() - 1 ? p.getInputStream() : p.getErrorStream(), buffer));
+            streams.add(i == processes.size() - 1 ? p.getInputStream() : p.getErrorStream());
+            readers.add(reader(streams.get(i), buffer));
         }
         Process last = processes.get(processes.size() - 1);
         boolean timedOut = false;
@@ -145,16 +147,25 @@ public final class DiagnosticsRunner {
                 long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainUntil - System.nanoTime()));
                 t.join(left);
             }
+            for (int i = 0; i < readers.size(); i++) {
+                if (!readers.get(i).isAlive()) {
+                    closeQuietly(streams.get(i));
+                }
+            }
         } catch (InterruptedException e) {
             stopAll(processes);
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("diagnostic interrupted: " + String.join(" ", pipeline.get(0)));
         }
         int exit = lastStopped ? -1 : last.exitValue();
-        String note = timedOut ? "timed out after " + timeout.toSeconds() + "s; stopped"
+        String note = timedOut ? "timed out after " + human(timeout) + "; stopped"
                 : buffer.truncated() ? "output reached the cap of " + outputCapBytes + " bytes; stopped"
                 : failedSegments(processes, pipeline);
         return new Execution(exit, timedOut, buffer.truncated(), decode(buffer.snapshot()), note);
+    }
+
+    private static String human(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + "s" : d.toMillis() + "ms";
     }
 
     /** A shell reports only the last segment's status; an earlier failure is worth a note. */
@@ -172,10 +183,12 @@ public final class DiagnosticsRunner {
     private static Thread reader(InputStream in, CappedBuffer buffer) {
         Thread t = new Thread(() -> {
             byte[] chunk = new byte[8192];
-            try (in) {
+            try {
                 int n;
                 while ((n = in.read(chunk)) >= 0) {
                     if (!buffer.write(chunk, n)) {
+                        // Stop reading but keep the pipe open: the command blocks on it until it
+                        // is stopped, instead of dying of SIGPIPE with an exit code of its own.
                         return;
                     }
                 }
@@ -188,6 +201,14 @@ public final class DiagnosticsRunner {
         t.setDaemon(true);
         t.start();
         return t;
+    }
+
+    private static void closeQuietly(InputStream in) {
+        try {
+            in.close();
+        } catch (IOException e) {
+            // nothing left to read from it anyway
+        }
     }
 
     private static void stopAll(List<Process> processes) {

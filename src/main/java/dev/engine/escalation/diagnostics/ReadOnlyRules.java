@@ -77,6 +77,11 @@ final class ReadOnlyRules {
                     Map.entry("--watch-only", NEVER_ENDS),
                     Map.entry("--raw", "it reads arbitrary API paths"),
                     Map.entry("--output-directory", "it writes files"),
+                    Map.entry("--cache-dir", "it writes files"),
+                    Map.entry("--profile", "it writes a profile file"),
+                    Map.entry("--profile-output", "it writes files"),
+                    Map.entry("--log-file", "it writes files"),
+                    Map.entry("--log-dir", "it writes files"),
                     Map.entry("--as", "it impersonates another user"),
                     Map.entry("--as-group", "it impersonates another group"),
                     Map.entry("--as-uid", "it impersonates another user"),
@@ -212,7 +217,8 @@ final class ReadOnlyRules {
             union(FLUX_GLOBAL_VALUES, Set.of("--tail", "--since", "--level", "--kind", "--name", "--for", "-l", "--label-selector",
                     "--status-selector", "-o", "--output")),
             Map.of("-f", NEVER_ENDS, "--follow", NEVER_ENDS, "-w", NEVER_ENDS, "--watch", NEVER_ENDS,
-                    "--as", "it impersonates another user", "--token", "it supplies credentials", "--server", "it talks to another API server"));
+                    "--as", "it impersonates another user", "--token", "it supplies credentials", "--server", "it talks to another API server",
+                    "--cache-dir", "it writes files"));
 
     private static Decision flux(List<String> args) {
         Verb v = verb("flux", args, FLUX_GLOBAL_VALUES, Set.of("-A", "--all-namespaces"), FLUX);
@@ -233,7 +239,8 @@ final class ReadOnlyRules {
                     "-l", "--selector", "--offset", "-m")),
             Map.of("--kube-token", "it supplies credentials", "--kube-as-user", "it impersonates another user",
                     "--kube-as-group", "it impersonates another group", "--kube-apiserver", "it talks to another API server",
-                    "--registry-config", "it reads local credentials", "--repository-config", "it reads local files"));
+                    "--registry-config", "it reads local credentials", "--repository-config", "it reads local files",
+                    "--repository-cache", "it writes files"));
 
     private static Decision helm(List<String> args) {
         Verb v = verb("helm", args, HELM_GLOBAL_VALUES, Set.of("-A", "--all-namespaces", "--debug"), HELM);
