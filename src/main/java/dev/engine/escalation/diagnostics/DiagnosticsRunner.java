@@ -33,6 +33,8 @@ public final class DiagnosticsRunner {
     /** How long output may keep arriving after the processes ended (a grandchild holding the pipe). */
     private static final Duration DRAIN = Duration.ofSeconds(2);
     private static final long POLL_MILLIS = 25;
+    /** How long a later pipeline segment may take to end by itself once the one before it was stopped. */
+    private static final Duration FLUSH_WAIT = Duration.ofMillis(500);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path cwd;
@@ -127,8 +129,8 @@ public final class DiagnosticsRunner {
                 boolean full = buffer.truncated();
                 timedOut = !full && System.nanoTime() - deadline > 0;
                 if (full || timedOut) {
-                    lastStopped = last.isAlive();
-                    stopAll(processes);
+                    lastStopped = timedOut || last.isAlive();
+                    stopInOrder(processes);
                     stopped = true;
                     break;
                 }
@@ -208,6 +210,21 @@ public final class DiagnosticsRunner {
             in.close();
         } catch (IOException e) {
             // nothing left to read from it anyway
+        }
+    }
+
+    /**
+     * Stops the pipeline from its first segment on, giving each later one a moment to finish on
+     * the end of its input: a stuck {@code talosctl dmesg | tail -100} still yields its last
+     * 100 lines, which a filter only writes out when it ends.
+     */
+    private static void stopInOrder(List<Process> processes) throws InterruptedException {
+        for (int i = 0; i < processes.size(); i++) {
+            Process p = processes.get(i);
+            if (i > 0) {
+                p.waitFor(FLUSH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            }
+            ProcessTree.stop(p, KILL_GRACE);
         }
     }
 
