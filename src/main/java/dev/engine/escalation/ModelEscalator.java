@@ -83,7 +83,7 @@ public final class ModelEscalator implements Escalator {
             try {
                 reply = s.client().get().ask(SYSTEM_PROMPT, caseFile.text());
             } catch (ModelException e) {
-                long used = e.tokensUsed();
+                long used = e.totalTokens();
                 tokens += used;
                 budget.recordTokens(used);
                 audit(stage, "model_call", ordered("fingerprint", req.fingerprint(), "case", caseName,
