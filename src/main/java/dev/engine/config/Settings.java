@@ -1,5 +1,7 @@
 package dev.engine.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -26,7 +28,10 @@ public record Settings(
         int logTailLines,
         Duration defaultStageTimeout,
         Optional<String> executorCommand,
-        Duration executorTimeout) {
+        Duration executorTimeout,
+        Optional<Path> sshIdentityFile,
+        Path sshKnownHosts,
+        Duration sshConnectTimeout) {
 
     public static final SettingKey<Integer> EXECUTOR_RETRY_THRESHOLD =
             new SettingKey<>("executor_retry_threshold", "3", wholeNumber(0));
@@ -46,14 +51,23 @@ public record Settings(
             new SettingKey<>("executor_command", "", Settings::optionalCommand);
     public static final SettingKey<Duration> EXECUTOR_TIMEOUT =
             new SettingKey<>("executor_timeout", "10m", Settings::positiveDuration);
+    /** Empty: the user's default keys, ~/.ssh/id_ed25519, id_ecdsa, id_rsa (those that exist). */
+    public static final SettingKey<Optional<Path>> SSH_IDENTITY_FILE =
+            new SettingKey<>("ssh_identity_file", "", Settings::optionalPath);
+    public static final SettingKey<Path> SSH_KNOWN_HOSTS =
+            new SettingKey<>("ssh_known_hosts", "~/.ssh/known_hosts", Settings::path);
+    public static final SettingKey<Duration> SSH_CONNECT_TIMEOUT =
+            new SettingKey<>("ssh_connect_timeout", "15s", Settings::positiveDuration);
 
     /** Every setting, in the order `engine config` should show them. */
     public static final List<SettingKey<?>> KEYS = List.of(
             EXECUTOR_RETRY_THRESHOLD, API_CALL_BUDGET, STAGE_API_CALL_CAP, AI_BRANCH, MAX_ATTEMPTS_PER_RUN,
-            LOG_TAIL_LINES, STAGE_TIMEOUT, EXECUTOR_COMMAND, EXECUTOR_TIMEOUT);
+            LOG_TAIL_LINES, STAGE_TIMEOUT, EXECUTOR_COMMAND, EXECUTOR_TIMEOUT, SSH_IDENTITY_FILE, SSH_KNOWN_HOSTS,
+            SSH_CONNECT_TIMEOUT);
 
     public Settings {
         executorCommand = executorCommand == null ? Optional.empty() : executorCommand;
+        sshIdentityFile = sshIdentityFile == null ? Optional.empty() : sshIdentityFile;
     }
 
     public static Optional<SettingKey<?>> key(String name) {
@@ -131,7 +145,10 @@ public record Settings(
                 get(v, LOG_TAIL_LINES),
                 get(v, STAGE_TIMEOUT),
                 get(v, EXECUTOR_COMMAND),
-                get(v, EXECUTOR_TIMEOUT));
+                get(v, EXECUTOR_TIMEOUT),
+                get(v, SSH_IDENTITY_FILE),
+                get(v, SSH_KNOWN_HOSTS),
+                get(v, SSH_CONNECT_TIMEOUT));
     }
 
     // ---- parsers: each message completes "<where>: " ----
@@ -163,6 +180,30 @@ public record Settings(
 
     private static Optional<String> optionalCommand(String raw) {
         return raw.isBlank() ? Optional.empty() : Optional.of(raw.strip());
+    }
+
+    private static Optional<Path> optionalPath(String raw) {
+        return raw.isBlank() ? Optional.empty() : Optional.of(path(raw));
+    }
+
+    /**
+     * An absolute path; {@code ~/} means the user's home. A relative path would depend on the
+     * directory the engine happens to start in, so it is refused.
+     */
+    private static Path path(String raw) {
+        String s = raw.strip();
+        if (s.equals("~") || s.startsWith("~/")) {
+            s = System.getProperty("user.home") + s.substring(1);
+        }
+        try {
+            Path p = Path.of(s);
+            if (!p.isAbsolute()) {
+                throw new IllegalArgumentException("expected an absolute path or one starting with ~/, got '" + raw + "'");
+            }
+            return p.normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("not a valid path: '" + raw + "'");
+        }
     }
 
     private static String aiBranchName(String raw) {
