@@ -144,7 +144,7 @@ public final class SshRunner {
             channel.setInputStream(InputStream.nullInputStream());
             channel.setOutputStream(out, true);
             channel.setErrStream(err, true);
-            channel.connect(connectMillis);
+            channel.connect((int) options.connectTimeout().toMillis());
         } catch (JSchException e) {
             out.detach();
             if (cancellation.isCancelled()) {

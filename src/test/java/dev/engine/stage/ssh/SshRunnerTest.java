@@ -80,6 +80,14 @@ class SshRunnerTest {
     }
 
     @Test
+    void a_remote_command_killed_by_a_signal_has_no_exit_status_but_is_no_connection_failure() throws Exception {
+        SshResult r = run("echo dying; kill -9 $$");
+
+        assertThat(r).isEqualTo(new SshResult(SshResult.NO_EXIT_STATUS, false, false));
+        assertThat(output()).contains("dying");
+    }
+
+    @Test
     void the_remote_command_sees_end_of_input_instead_of_waiting_for_it() throws Exception {
         SshResult r = run("cat; echo read-all");
 
