@@ -67,8 +67,15 @@ final class ValidateCommand implements Callable<Integer> {
         if (kind.equals("openai") && (s.settings().executorBaseUrl().isEmpty() || s.settings().executorModel().isEmpty())) {
             errors.add("executor_kind is openai but EXECUTOR_BASE_URL or EXECUTOR_MODEL is not set");
         }
-        s.map().stages().stream().filter(st -> st.host().isPresent()).forEach(st ->
-                warnings.add("stages." + st.name() + ".host: SSH stages are not supported by this version; the stage will fail"));
+        for (var st : s.map().stages()) {
+            if (st.host().isPresent()) {
+                try {
+                    dev.engine.stage.ssh.SshTarget.parse(st.host().get());
+                } catch (IllegalArgumentException e) {
+                    errors.add("stages." + st.name() + ".host: " + e.getMessage());
+                }
+            }
+        }
 
         warnings.forEach(w -> out.println("  warning: " + w));
         errors.forEach(e -> out.println("  error: " + e));

@@ -68,7 +68,8 @@ final class Wiring {
     ConvergenceLoop.Parts parts(Escalator escalator, Executor executor) {
         PrintStream out = root.ctx.out();
         StageRunner runner = new StageRunner(new StageRunner.Options(checkout.dir(), root.ctx.env(),
-                s.settings().defaultStageTimeout(), root.interactive(), root.verbose, root.ctx.err(), root.ctx.clock()));
+                s.settings().defaultStageTimeout(), root.interactive(), root.verbose, root.ctx.err(), root.ctx.clock(),
+                dev.engine.stage.ssh.SshOptions.from(s.settings())));
         ConvergenceLoop.BeforeAttempt sync = stage -> {
             StageCheckout.Result r = checkout.sync();
             r.warnings().forEach(w -> out.println(stage.name() + ": checkout: " + w));

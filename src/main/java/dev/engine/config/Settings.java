@@ -1,5 +1,7 @@
 package dev.engine.config;
 
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -38,7 +40,10 @@ public record Settings(
         Duration openaiTimeout,
         int openaiMaxRetries,
         Duration diagnosticsTimeout,
-        int diagnosticsOutputCap) {
+        int diagnosticsOutputCap,
+        Optional<Path> sshIdentityFile,
+        Path sshKnownHosts,
+        Duration sshConnectTimeout) {
 
     public static final SettingKey<Integer> EXECUTOR_RETRY_THRESHOLD =
             new SettingKey<>("executor_retry_threshold", "3", wholeNumber(0));
@@ -58,6 +63,13 @@ public record Settings(
             new SettingKey<>("executor_command", "", Settings::optionalCommand);
     public static final SettingKey<Duration> EXECUTOR_TIMEOUT =
             new SettingKey<>("executor_timeout", "10m", Settings::positiveDuration);
+    /** Empty: the user's default keys, ~/.ssh/id_ed25519, id_ecdsa, id_rsa (those that exist). */
+    public static final SettingKey<Optional<Path>> SSH_IDENTITY_FILE =
+            new SettingKey<>("ssh_identity_file", "", Settings::optionalPath);
+    public static final SettingKey<Path> SSH_KNOWN_HOSTS =
+            new SettingKey<>("ssh_known_hosts", "~/.ssh/known_hosts", Settings::path);
+    public static final SettingKey<Duration> SSH_CONNECT_TIMEOUT =
+            new SettingKey<>("ssh_connect_timeout", "15s", Settings::positiveDuration);
 
     /** none | command | openai; auto picks command when EXECUTOR_COMMAND is set, else none. */
     public static final SettingKey<String> EXECUTOR_KIND =
@@ -92,13 +104,15 @@ public record Settings(
             EXECUTOR_RETRY_THRESHOLD, API_CALL_BUDGET, STAGE_API_CALL_CAP, AI_BRANCH, MAX_ATTEMPTS_PER_RUN,
             LOG_TAIL_LINES, STAGE_TIMEOUT, EXECUTOR_COMMAND, EXECUTOR_TIMEOUT, EXECUTOR_KIND, EXECUTOR_BASE_URL,
             EXECUTOR_MODEL, EXECUTOR_ENV, EXECUTOR_OUTPUT_CAP, CASE_TOKEN_BUDGET, OPENAI_BASE_URL, OPENAI_MODEL,
-            OPENAI_TIMEOUT, OPENAI_MAX_RETRIES, DIAGNOSTICS_TIMEOUT, DIAGNOSTICS_OUTPUT_CAP);
+            OPENAI_TIMEOUT, OPENAI_MAX_RETRIES, DIAGNOSTICS_TIMEOUT, DIAGNOSTICS_OUTPUT_CAP, SSH_IDENTITY_FILE,
+            SSH_KNOWN_HOSTS, SSH_CONNECT_TIMEOUT);
 
     public Settings {
         executorCommand = executorCommand == null ? Optional.empty() : executorCommand;
         executorBaseUrl = executorBaseUrl == null ? Optional.empty() : executorBaseUrl;
         executorModel = executorModel == null ? Optional.empty() : executorModel;
         executorEnv = List.copyOf(executorEnv);
+        sshIdentityFile = sshIdentityFile == null ? Optional.empty() : sshIdentityFile;
     }
 
     /** The executor kind after {@code auto} is resolved. */
@@ -196,7 +210,10 @@ public record Settings(
                 get(v, OPENAI_TIMEOUT),
                 get(v, OPENAI_MAX_RETRIES),
                 get(v, DIAGNOSTICS_TIMEOUT),
-                get(v, DIAGNOSTICS_OUTPUT_CAP));
+                get(v, DIAGNOSTICS_OUTPUT_CAP),
+                get(v, SSH_IDENTITY_FILE),
+                get(v, SSH_KNOWN_HOSTS),
+                get(v, SSH_CONNECT_TIMEOUT));
     }
 
     // ---- parsers: each message completes "<where>: " ----
@@ -285,6 +302,30 @@ public record Settings(
             throw new IllegalArgumentException("must not be empty");
         }
         return raw.strip();
+    }
+
+    private static Optional<Path> optionalPath(String raw) {
+        return raw.isBlank() ? Optional.empty() : Optional.of(path(raw));
+    }
+
+    /**
+     * An absolute path; {@code ~/} means the user's home. A relative path would depend on the
+     * directory the engine happens to start in, so it is refused.
+     */
+    private static Path path(String raw) {
+        String s = raw.strip();
+        if (s.equals("~") || s.startsWith("~/")) {
+            s = System.getProperty("user.home") + s.substring(1);
+        }
+        try {
+            Path p = Path.of(s);
+            if (!p.isAbsolute()) {
+                throw new IllegalArgumentException("expected an absolute path or one starting with ~/, got '" + raw + "'");
+            }
+            return p.normalize();
+        } catch (InvalidPathException e) {
+            throw new IllegalArgumentException("not a valid path: '" + raw + "'");
+        }
     }
 
     private static String aiBranchName(String raw) {

@@ -2,6 +2,11 @@ package dev.engine.stage;
 
 import dev.engine.config.Durations;
 import dev.engine.config.StageSpec;
+import dev.engine.stage.ssh.SshException;
+import dev.engine.stage.ssh.SshOptions;
+import dev.engine.stage.ssh.SshResult;
+import dev.engine.stage.ssh.SshRunner;
+import dev.engine.stage.ssh.SshTarget;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -23,6 +28,11 @@ import java.util.Optional;
  * Runs one attempt of a stage: the command with the workspace as working directory, its output
  * (stdout and stderr together) into a fresh log file, then the stage's success checks. The log
  * ends with the engine's trailer lines, which the fingerprint normalizes.
+ *
+ * <p>A stage with {@code host:} runs its command over SSH instead ({@link SshRunner}): in the
+ * remote user's home directory, with the remote user's environment. Its success checks still run
+ * here, with the workspace as working directory, so they can use the operator's tools
+ * (kubectl, talosctl) against what the remote command built.
  */
 public final class StageRunner {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
@@ -32,11 +42,18 @@ public final class StageRunner {
      * @param env the complete environment of stage commands
      * @param interactive whether to draw the progress line on {@code console}
      * @param verbose whether to copy stage output to {@code console}
+     * @param ssh how stages with {@code host:} connect
      */
     public record Options(Path cwd, Map<String, String> env, Duration defaultTimeout, boolean interactive,
-                          boolean verbose, PrintStream console, Clock clock) {
+                          boolean verbose, PrintStream console, Clock clock, SshOptions ssh) {
         public Options {
             env = Map.copyOf(env);
+        }
+
+        /** With the default SSH settings (user's known_hosts and keys). */
+        public Options(Path cwd, Map<String, String> env, Duration defaultTimeout, boolean interactive,
+                       boolean verbose, PrintStream console, Clock clock) {
+            this(cwd, env, defaultTimeout, interactive, verbose, console, clock, SshOptions.defaults());
         }
     }
 
@@ -90,14 +107,32 @@ public final class StageRunner {
 
     private StageResult runCommandAndChecks(StageSpec stage, Duration timeout, OutputStream out, Cancellation cancellation,
                                             Path log, long started, java.util.function.LongConsumer groups) throws IOException {
+        CommandOutcome main;
+        String killed;
         if (stage.host().isPresent()) {
-            line(out, "[engine] stage has host " + stage.host().get() + ": SSH stages are not supported by this version");
-            return result(StageResult.Outcome.NOT_STARTED, Optional.empty(), log, started,
-                    "SSH stages (host: " + stage.host().get() + ") are not supported by this version");
+            SshTarget target;
+            try {
+                target = SshTarget.parse(stage.host().get());
+            } catch (IllegalArgumentException e) {
+                line(out, "[engine] ssh: invalid host: " + e.getMessage());
+                return result(StageResult.Outcome.NOT_STARTED, Optional.empty(), log, started,
+                        "invalid host of stage " + stage.name() + ": " + e.getMessage());
+            }
+            line(out, "[engine] ssh: running on " + target + " (remote user's home directory and environment)");
+            try {
+                main = remote(target, stage.command(), timeout, out, cancellation);
+            } catch (SshException e) {
+                // One fixed phrase per kind of failure starts this line, so each kind fingerprints apart.
+                line(out, "[engine] ssh: " + e.getMessage());
+                return result(StageResult.Outcome.FAILED, Optional.empty(), log, started, "ssh: " + e.summary());
+            }
+            killed = "remote command sent SIGTERM, then SIGKILL, and the SSH channel closed";
+        } else {
+            main = ShellCommand.run(stage.command(), options.cwd(), options.env(), timeout, out, cancellation, groups);
+            killed = "process tree killed";
         }
-        CommandOutcome main = ShellCommand.run(stage.command(), options.cwd(), options.env(), timeout, out, cancellation, groups);
         out.flush();
-        Optional<StageResult> ended = ended(main, timeout, log, started, "stage command");
+        Optional<StageResult> ended = ended(main, timeout, log, started, "stage command", killed);
         if (ended.isPresent()) {
             return ended.get();
         }
@@ -108,7 +143,8 @@ public final class StageRunner {
             line(out, "[engine] success check: " + check);
             CommandOutcome c = ShellCommand.run(check, options.cwd(), options.env(), timeout, out, cancellation, groups);
             out.flush();
-            Optional<StageResult> checkEnded = ended(c, timeout, log, started, "success check '" + check + "'");
+            Optional<StageResult> checkEnded = ended(c, timeout, log, started, "success check '" + check + "'",
+                    "process tree killed");
             if (checkEnded.isPresent()) {
                 return checkEnded.get();
             }
@@ -121,8 +157,22 @@ public final class StageRunner {
         return result(StageResult.Outcome.PASSED, main.exitCode(), log, started, "");
     }
 
+    private CommandOutcome remote(SshTarget target, String command, Duration timeout, OutputStream out,
+                                  Cancellation cancellation) throws SshException, IOException {
+        long start = System.nanoTime();
+        SshResult r = new SshRunner(options.ssh()).run(target, command, out, timeout, cancellation);
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        boolean ended = !r.timedOut() && !r.cancelled();
+        if (ended && r.exitCode() == SshResult.NO_EXIT_STATUS) {
+            line(out, "[engine] ssh: the remote command ended without an exit status (killed by a signal?)");
+        }
+        return new CommandOutcome(ended ? Optional.of(r.exitCode()) : Optional.empty(), r.timedOut(), r.cancelled(),
+                took, Optional.empty());
+    }
+
     /** A command that did not run to a normal end: never started, timed out, or stopped on request. */
-    private static Optional<StageResult> ended(CommandOutcome c, Duration timeout, Path log, long started, String what) {
+    private static Optional<StageResult> ended(CommandOutcome c, Duration timeout, Path log, long started, String what,
+                                               String killed) {
         if (c.startError().isPresent()) {
             return Optional.of(result(StageResult.Outcome.NOT_STARTED, Optional.empty(), log, started,
                     what + " could not be started: " + c.startError().get()));
@@ -133,7 +183,7 @@ public final class StageRunner {
         }
         if (c.timedOut()) {
             return Optional.of(result(StageResult.Outcome.TIMED_OUT, Optional.empty(), log, started,
-                    what + " timed out after " + Durations.format(timeout) + "; process tree killed"));
+                    what + " timed out after " + Durations.format(timeout) + "; " + killed));
         }
         return Optional.empty();
     }
