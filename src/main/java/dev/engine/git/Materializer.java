@@ -2,6 +2,7 @@ package dev.engine.git;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -44,13 +45,22 @@ final class Materializer {
             return true;
         });
         Path p = tree.resolve(rel);
-        PosixFileAttributes a = SafeTree.lstat(p);
-        if (a != null) {
-            boolean realDir = a.isDirectory() && !a.isSymbolicLink();
+        try {
+            // Usually the path is free (new file, or deleted above); creating exclusively is also the
+            // safety check: O_EXCL fails on anything there, a dangling symlink included.
+            create(e, p);
+        } catch (FileAlreadyExistsException taken) {
+            PosixFileAttributes a = SafeTree.lstat(p);
+            boolean realDir = a != null && a.isDirectory() && !a.isSymbolicLink();
             if (realDir && e.kind() == TreeEntries.Kind.GITLINK) return a;
             if (realDir) warnings.add("removed directory " + rel + " from the checkout: the tree has a file there");
             tree.deleteAny(rel);
+            create(e, p);
         }
+        return SafeTree.lstat(p);
+    }
+
+    private void create(TreeEntries.Entry e, Path p) throws IOException {
         switch (e.kind()) {
             case GITLINK -> Files.createDirectory(p); // git leaves an uninitialized submodule as an empty directory
             case SYMLINK -> Files.createSymbolicLink(p, Path.of(e.linkTarget()));
@@ -58,10 +68,10 @@ final class Materializer {
                 try (OutputStream out = Files.newOutputStream(p, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                     reader.open(e.id(), Constants.OBJ_BLOB).copyTo(out);
                 }
-                setExecutable(p, e.kind() == TreeEntries.Kind.EXECUTABLE);
+                // A new file has no x bit (0666 & ~umask), so only executables need a chmod.
+                if (e.kind() == TreeEntries.Kind.EXECUTABLE) setExecutable(p, true);
             }
         }
-        return SafeTree.lstat(p);
     }
 
     /** Mirrors git: an executable gets x wherever it has r; a regular file gets no x at all. */

@@ -169,8 +169,10 @@ final class ScratchDiff {
         byte[] oldContent = a == null ? new byte[0] : a.content();
         byte[] newContent = b == null ? new byte[0] : b.content();
         if (oldContent.length == 0 && newContent.length == 0) return; // an empty file: git prints no hunk either
-        line(out, "--- " + from);
-        line(out, "+++ " + to);
+        // git ends a name containing a space with a TAB, so that patch(1) finds where it stops.
+        String tab = path.indexOf(' ') >= 0 ? "\t" : "";
+        line(out, "--- " + from + (a == null ? "" : tab));
+        line(out, "+++ " + to + (b == null ? "" : tab));
         hunks.flush();
         RawText oldText = new RawText(oldContent);
         RawText newText = new RawText(newContent);

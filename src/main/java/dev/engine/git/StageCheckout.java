@@ -41,6 +41,8 @@ import org.eclipse.jgit.submodule.SubmoduleWalk;
  * local files (env files, kubeconfig, secrets) are made visible through symlinks to the originals,
  * so a stage reads the same local configuration it would in the working tree. Uncommitted edits
  * are not visible: {@link #uncommittedChanges} lists them so the caller can say so.
+ *
+ * <p>One sync at a time: the caller holds the engine lock, and no stage runs during a sync.
  */
 public final class StageCheckout {
     /** The home's runtime folders (DESIGN §2): never linked into the checkout, never reported as uncommitted. */
