@@ -59,8 +59,7 @@ public final class ScratchCheckout implements AutoCloseable {
                 try {
                     writer.write(e);
                 } catch (InvalidPathException ex) {
-                    warnings.add("not checked out: " + e.path() + " cannot be a file name here (" + ex.getMessage()
-                            + "); run the engine with a UTF-8 locale, e.g. LANG=C.UTF-8");
+                    warnings.add(StageCheckout.unrepresentable(e.path(), ex));
                     notCheckedOut.add(e.path());
                 }
             }

@@ -155,7 +155,13 @@ public final class StageCheckout {
             Map<String, FileState> next = new TreeMap<>();
             List<TreeEntries.Entry> toWrite = new ArrayList<>();
             for (TreeEntries.Entry e : tree.entries().values()) {
-                FileState current = currentState(e, old.files().get(e.path()));
+                FileState current;
+                try {
+                    current = currentState(e, old.files().get(e.path()));
+                } catch (InvalidPathException ex) {
+                    warnings.add(unrepresentable(e.path(), ex));
+                    continue;
+                }
                 if (current != null) next.put(e.path(), current);
                 else toWrite.add(e);
             }
@@ -177,14 +183,22 @@ public final class StageCheckout {
 
             int deleted = 0;
             for (String path : toDelete) {
-                if (deleteTracked(path)) deleted++;
+                try {
+                    if (deleteTracked(path)) deleted++;
+                } catch (InvalidPathException ex) {
+                    warnings.add("cannot remove " + path + " from the checkout: " + ex.getMessage());
+                }
             }
             Materializer writer = new Materializer(safe, reader, warnings,
                     p -> old.files().containsKey(p) || old.links().containsKey(p));
+            int written = 0;
             for (TreeEntries.Entry e : toWrite) {
                 beforeWrite.run(e.path());
                 try {
                     next.put(e.path(), FileState.of(e, writer.write(e)));
+                    written++;
+                } catch (InvalidPathException ex) {
+                    warnings.add(unrepresentable(e.path(), ex));
                 } catch (IOException ex) {
                     throw new IOException("cannot write " + e.path() + " in the stage checkout " + dir + ": " + ex.getMessage()
                             + "; the next sync retries it", ex);
@@ -194,7 +208,7 @@ public final class StageCheckout {
 
             CheckoutManifest now = new CheckoutManifest(CheckoutManifest.VERSION, commit, true, next, links);
             if (changing || checkedByContent > 0 || !now.equals(old)) now.store(manifestFile());
-            return new Result(commit, toWrite.size(), deleted, links.size(), warnings.list());
+            return new Result(commit, written, deleted, links.size(), warnings.list());
         }
 
         /**
@@ -205,12 +219,7 @@ public final class StageCheckout {
          */
         private FileState currentState(TreeEntries.Entry e, FileState recorded) throws IOException {
             String rel = e.path();
-            Path p;
-            try {
-                p = safe.resolve(rel);
-            } catch (InvalidPathException ex) {
-                throw unrepresentable(rel, ex);
-            }
+            Path p = safe.resolve(rel);
             if (!safe.parentsAreDirs(rel)) return null;
             PosixFileAttributes a = SafeTree.lstat(p);
             switch (e.kind()) {
@@ -335,9 +344,10 @@ public final class StageCheckout {
         }
     }
 
-    private IOException unrepresentable(String rel, InvalidPathException e) {
-        return new IOException("cannot represent the tracked path " + rel + " as a file name (" + e.getMessage()
-                + "); run the engine with a UTF-8 locale, e.g. LANG=C.UTF-8");
+    /** Java maps file names through the locale: under LANG=C a non-ASCII name cannot be written at all. */
+    static String unrepresentable(String rel, InvalidPathException e) {
+        return "not checked out: " + rel + " cannot be a file name here (" + e.getMessage()
+                + "); run the engine with a UTF-8 locale, e.g. LANG=C.UTF-8";
     }
 
     /** Ignored local files to link: workspace path to absolute target, minus paths the tree itself has. */

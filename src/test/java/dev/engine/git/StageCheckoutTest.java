@@ -166,6 +166,27 @@ class StageCheckoutTest {
     }
 
     @Test
+    void aDirectoryThatBecomesAFileAndBackIsFollowed() throws Exception {
+        sync(checkout());
+        Files.writeString(checkoutDir.resolve("conf/generated.yaml"), "g: 1\n");
+        repo.git("rm", "-rq", "conf");
+        String fileCommit = repo.commitFile("conf", "now a file\n", "conf is a file");
+
+        StageCheckout.Result r = sync(checkout());
+
+        assertThat(checkoutDir.resolve("conf")).isRegularFile().hasContent("now a file");
+        assertThat(r.warnings()).anyMatch(w -> w.contains("removed directory conf"));
+        assertMatchesCommit(fileCommit);
+
+        repo.git("rm", "-q", "conf");
+        String dirCommit = repo.commitFile("conf/x.yaml", "x: 1\n", "conf is a directory again");
+        StageCheckout.Result back = sync(checkout());
+        assertThat(back.deleted()).isEqualTo(1);
+        assertThat(back.warnings()).isEmpty();
+        assertMatchesCommit(dirCommit);
+    }
+
+    @Test
     void filesAStageCreatedSurviveSyncs() throws Exception {
         sync(checkout());
         Files.writeString(checkoutDir.resolve("talosconfig"), "context: generated\n");
