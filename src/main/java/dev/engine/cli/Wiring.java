@@ -67,7 +67,11 @@ final class Wiring {
 
     ConvergenceLoop.Parts parts(Escalator escalator, Executor executor) {
         PrintStream out = root.ctx.out();
-        StageRunner runner = new StageRunner(new StageRunner.Options(checkout.dir(), root.ctx.env(),
+        Map<String, String> stageEnv = new java.util.HashMap<>(root.ctx.env());
+        // The checkout has no .git of its own: without a ceiling a stage's `git` would find the
+        // user's repository above it and could change their working tree (I1).
+        stageEnv.put("GIT_CEILING_DIRECTORIES", checkout.dir().getParent().toString());
+        StageRunner runner = new StageRunner(new StageRunner.Options(checkout.dir(), stageEnv,
                 s.settings().defaultStageTimeout(), root.interactive(), root.verbose, root.ctx.err(), root.ctx.clock(),
                 dev.engine.stage.ssh.SshOptions.from(s.settings())));
         ConvergenceLoop.BeforeAttempt sync = stage -> {
@@ -134,7 +138,7 @@ final class Wiring {
     }
 
     /** Stages run from committed content; edits the user has not committed would silently not count. */
-    void warnAboutUncommittedChanges() {
+    void warnAboutUncommittedChanges() throws IOException {
         List<String> changed = StageCheckout.uncommittedChanges(s.layout().workspace());
         if (!changed.isEmpty()) {
             int shown = Math.min(5, changed.size());
