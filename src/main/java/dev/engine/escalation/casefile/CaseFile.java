@@ -1,0 +1,18 @@
+package dev.engine.escalation.casefile;
+
+import java.util.List;
+
+/**
+ * A built case file.
+ *
+ * @param text          exactly the text to write to {@code escalations/..._case_vN.md} and send
+ * @param tokens        the tokens of {@code text}, counted on the final text
+ * @param filesIncluded stage files (relative paths) whose content, whole or in part, is in the text
+ * @param notes         what was left out or cut, and why, for the operator and the audit trail
+ */
+public record CaseFile(String text, int tokens, int version, List<String> filesIncluded, List<String> notes) {
+    public CaseFile {
+        filesIncluded = List.copyOf(filesIncluded);
+        notes = List.copyOf(notes);
+    }
+}
