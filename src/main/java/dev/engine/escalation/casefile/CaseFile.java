@@ -8,7 +8,8 @@ import java.util.List;
  * @param text          exactly the text to write to {@code escalations/..._case_vN.md} and send
  * @param tokens        the tokens of {@code text}, counted on the final text
  * @param filesIncluded stage files (relative paths) whose content, whole or in part, is in the text
- * @param notes         what was left out or cut, and why, for the operator and the audit trail
+ * @param notes         for the operator and the audit trail: how memo sections were chosen, stage files
+ *                      not read (missing, refused, binary) and what was cut to fit the budget, and why
  */
 public record CaseFile(String text, int tokens, int version, List<String> filesIncluded, List<String> notes) {
     public CaseFile {

@@ -82,7 +82,7 @@ public final class CaseFileBuilder {
 
         List<String> included = new ArrayList<>();
         for (Part p : fileParts) {
-            if (p.current().shown()) included.add(p.label().substring("file ".length()));
+            if (p.current().shown()) included.add(p.subject());
         }
         for (Piece p : pieces) {
             if (p instanceof Piece.Trimmable t && t.part().current().note() != null) notes.add(t.part().current().note());
@@ -192,7 +192,7 @@ public final class CaseFileBuilder {
     private static String memoIntro(List<Part> parts) {
         List<String> left = new ArrayList<>();
         for (Part p : parts) {
-            if (!p.current().shown()) left.add("'" + p.label().substring("memo section ".length()) + "'");
+            if (!p.current().shown()) left.add("'" + p.subject() + "'");
         }
         String out = left.size() == parts.size() ? "" : "The sections of the architecture canon that concern this stage. A fix must agree with them.\n";
         if (!left.isEmpty()) out += "Sections that concern this stage but were left out to fit the token budget: " + capped(left, MAX_LIST) + ".\n";
@@ -242,7 +242,7 @@ public final class CaseFileBuilder {
         }
         List<String> left = new ArrayList<>();
         for (Part p : parts) {
-            if (!p.current().shown()) left.add("`" + Md.inline(p.label().substring("file ".length()), 200) + "`");
+            if (!p.current().shown()) left.add("`" + Md.inline(p.subject(), 200) + "`");
         }
         if (!left.isEmpty()) sb.append("- Left out to fit the token budget: ").append(capped(left, MAX_LIST)).append('\n');
         return sb.length() == 0 ? "" : "Not shown:\n" + sb + "\n";

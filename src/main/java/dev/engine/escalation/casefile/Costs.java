@@ -26,10 +26,20 @@ final class Costs {
         this.limit = limit;
     }
 
-    /** Tokens of {@code text}, or {@code limit + 1} when it has more than {@code limit}. */
+    /** Tokens of {@code text}, or {@code limit + 1} when it has more than the budget. */
     int of(String text) {
         if (text.length() > MEMO_LIMIT) return counter.countUpTo(text, limit);
         return shortOnes.computeIfAbsent(text, t -> counter.countUpTo(t, limit));
+    }
+
+    /** Tokens of {@code text}, or {@code max + 1} when it has more than {@code max}. */
+    int upTo(String text, int max) {
+        if (text.length() <= MEMO_LIMIT) return Math.min(of(text), max + 1);
+        return counter.countUpTo(text, Math.min(max, limit));
+    }
+
+    int limit() {
+        return limit;
     }
 
     TokenCounter counter() {

@@ -28,6 +28,9 @@ final class LogClues {
     private static final Pattern QUOTED = Pattern.compile("\"([^\"\\n]{2,80})\"|'([^'\\n]{2,80})'|`([^`\\n]{2,80})`");
     private static final Pattern WORD = Pattern.compile("[A-Za-z_][A-Za-z0-9_.\\-/]*[A-Za-z0-9_]");
     private static final Pattern NUMBER_AFTER_NAME = Pattern.compile("^[:(,]\\s*(?:line\\s+)?(\\d{1,7})");
+    /** Something that looks like a file name, to tell when a log line is about another file. */
+    private static final Pattern FILE_NAME = Pattern.compile(
+            "[\\w.\\-/]*\\w\\.(?:ya?ml|sh|bash|json|toml|tf|hcl|py|go|conf|cfg|ini|env|txt|md|j2|tpl|nix|xml|js|ts|rb|pl|lua)\\b");
     private static final int MAX_ERROR_LINES_FOR_WORDS = 30;
 
     /** Words that say something went wrong or where, not what: they would match half of any file. */
@@ -44,7 +47,9 @@ final class LogClues {
             "string", "object", "message", "reason", "result", "returned", "return", "failing", "fails", "error:",
             "yaml", "json", "the", "and", "not", "for", "are", "was", "near", "column", "character", "token",
             "unmarshal", "parse", "parsing", "decode", "decoding", "load", "loading", "read", "reading", "write",
-            "connection", "connect", "dial", "tcp", "udp", "port", "host", "server", "client");
+            "connection", "connect", "dial", "tcp", "udp", "port", "host", "server", "client", "configuration", "config",
+            "validation", "validate", "occurred", "specified", "applying", "apply", "create", "creating", "update",
+            "updating", "delete", "deleting", "still", "again", "because", "cause", "caused", "during", "within");
 
     private final Lines log;
     private final List<Integer> errorLines;
@@ -144,7 +149,9 @@ final class LogClues {
         while (i >= 0) {
             boolean startOk = i == 0 || !nameChar(hay.charAt(i - 1));
             int end = i + needle.length();
-            boolean endOk = end >= hay.length() || !Character.isLetterOrDigit(hay.charAt(end)) && hay.charAt(end) != '_';
+            boolean endOk = end >= hay.length() || !nameChar(hay.charAt(end))
+                    || (hay.charAt(end) == '.' || hay.charAt(end) == '-') // "vms.sh." ends a sentence; "vms.sh.bak" is another file
+                    && (end + 1 >= hay.length() || !Character.isLetterOrDigit(hay.charAt(end + 1)));
             if (startOk && endOk) return i;
             i = hay.indexOf(needle, i + 1);
         }
@@ -156,29 +163,36 @@ final class LogClues {
     }
 
     /**
-     * Line numbers (1-based) the log cites for {@code path}: "path:42", "name.yaml:42:7", and "line 42"
-     * on a line that names the file or on one of the three lines after it (a YAML parser's
-     * "yaml: line 42: ..." usually follows the line that says which file it was reading).
+     * Line numbers (1-based) the log cites for {@code path}: "path:42", "name.yaml:42:7", and
+     * "line 42" on a line that names the file, or on one of the three lines after such a line when
+     * no other file was named in between (a YAML parser's "yaml: line 42: ..." usually follows the
+     * line that says which file it was reading).
      */
     Set<Integer> lineRefs(String path) {
         String base = path.substring(path.lastIndexOf('/') + 1);
+        List<String> needles = base.equals(path) ? List.of(path) : List.of(path, base);
         Set<Integer> refs = new TreeSet<>();
         int lastMention = -100;
+        boolean lastWasOurs = false;
         for (int i = 0; i < log.size(); i++) {
             String line = log.get(i);
-            boolean here = false;
-            for (String needle : base.equals(path) ? List.of(path) : List.of(path, base)) {
+            boolean ours = false;
+            for (String needle : needles) {
                 int at = indexOfWhole(line, needle, 0);
                 while (at >= 0) {
-                    here = true;
+                    ours = true;
                     int end = at + needle.length();
                     Matcher m = NUMBER_AFTER_NAME.matcher(line.substring(end));
                     if (m.find()) refs.add(Integer.parseInt(m.group(1)));
                     at = indexOfWhole(line, needle, end);
                 }
             }
-            if (here) lastMention = i;
-            if (i - lastMention <= 3) {
+            boolean other = !ours && FILE_NAME.matcher(line).find();
+            if (ours || other) {
+                lastMention = i;
+                lastWasOurs = ours;
+            }
+            if (ours || (!other && lastWasOurs && i - lastMention <= 3)) {
                 Matcher m = LINE_WORD.matcher(line);
                 while (m.find()) refs.add(Integer.parseInt(m.group(1)));
             }

@@ -108,7 +108,29 @@ final class MemoIndex {
 
     /** Whole-word, case-insensitive, optional plural. */
     static boolean hasKeyword(String text, String keyword) {
-        return keywordPattern(keyword).matcher(text).find();
+        return hasKeywordLower(text.toLowerCase(Locale.ROOT), keyword.strip().toLowerCase(Locale.ROOT));
+    }
+
+    /** {@link #hasKeyword} on lower-cased text with indexOf: the stage text holds the whole log tail. */
+    private static boolean hasKeywordLower(String text, String kw) {
+        if (kw.isEmpty()) return false;
+        for (int i = text.indexOf(kw); i >= 0; i = text.indexOf(kw, i + 1)) {
+            if (i > 0 && wordChar(text.charAt(i - 1))) continue;
+            int end = i + kw.length();
+            if (text.startsWith("es", end)) end += 2;
+            else if (text.startsWith("s", end)) end += 1;
+            if (end < text.length() && wordChar(text.charAt(end))) {
+                // "VMs" ends after the plural; "VMware" does not end at all
+                int plain = i + kw.length();
+                if (plain < text.length() && wordChar(text.charAt(plain))) continue;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private static boolean wordChar(char c) {
+        return Character.isLetterOrDigit(c) || c == '_';
     }
 
     private static Pattern keywordPattern(String keyword) {
@@ -180,14 +202,15 @@ final class MemoIndex {
     static Map<String, List<String>> relevantGroups(List<String> architectureSections, Map<String, List<String>> groups,
                                                     String stageText) {
         Map<String, List<String>> out = new LinkedHashMap<>();
+        String lower = stageText.toLowerCase(Locale.ROOT);
         Set<String> named = new LinkedHashSet<>();
         for (String n : architectureSections) named.add(n.strip().toLowerCase(Locale.ROOT));
         for (Map.Entry<String, List<String>> g : groups.entrySet()) {
             boolean relevant = named.contains(g.getKey().strip().toLowerCase(Locale.ROOT))
-                    || hasKeyword(stageText, g.getKey());
+                    || hasKeywordLower(lower, g.getKey().strip().toLowerCase(Locale.ROOT));
             for (String kw : g.getValue()) {
                 if (relevant) break;
-                relevant = !kw.isBlank() && hasKeyword(stageText, kw);
+                relevant = hasKeywordLower(lower, kw.strip().toLowerCase(Locale.ROOT));
             }
             if (relevant) out.put(g.getKey(), g.getValue());
         }

@@ -7,13 +7,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.function.Supplier;
+import java.util.function.IntFunction;
 
 /** The ways each kind of part can be shown, richest first. */
 final class Parts {
     /** Context lines around a region, tried in turn until the file fits. */
-    private static final int[] CONTEXT = {40, 20, 10, 5, 2, 0};
-    private static final int[] HEAD = {400, 200, 100, 50, 20};
+    private static final int[] CONTEXT = {40, 30, 20, 15, 10, 7, 5, 3, 2, 1, 0};
+    private static final int[] HEAD = {400, 300, 200, 150, 100, 70, 50, 30, 20, 10};
     private static final int[] MEMO_HEAD = {80, 40, 20, 10, 5};
     private static final int[] TAIL_WITH_ERRORS = {150, 100, 60, 40, 25, 15};
     private static final int[] TAIL_ONLY = {10, 5, 3, 2, 1};
@@ -95,45 +95,37 @@ final class Parts {
         String readCut = f.cut() ? " Only the first " + (StageFiles.MAX_BYTES >> 20) + " MiB of the file were read." : "";
         String lang = LANG.getOrDefault(extension(path), "");
         int n = lines.size();
-        List<Supplier<Rendering>> levels = new ArrayList<>();
-        levels.add(() -> {
-            String status = (n == 0 ? "Empty file." : "Whole file, " + Md.plural(n, "line", "lines") + ".") + readCut + "\n";
-            return Excerpt.fenced(heading + status, fence, lang,
-                    Excerpt.render(lines, Excerpt.all(n), false, false), costs, f.cut() ? "file " + path + ": larger than "
-                            + (StageFiles.MAX_BYTES >> 20) + " MiB; only its beginning was read" : null);
-        });
+        List<IntFunction<Rendering>> levels = new ArrayList<>();
+        String whole = (n == 0 ? "Empty file." : "Whole file, " + Md.plural(n, "line", "lines") + ".") + readCut + "\n";
+        String wholeNote = f.cut() ? "file " + path + ": larger than " + (StageFiles.MAX_BYTES >> 20) + " MiB; only its beginning was read" : null;
+        Excerpt.View all = new Excerpt.View(lines, Excerpt.all(n), false, false);
+        levels.add(limit -> Excerpt.fenced(heading + whole, fence, lang, all, costs, limit, wholeNote));
         int previous = n;
         if (!focus.centers().isEmpty()) {
             for (int c : CONTEXT) {
-                List<Excerpt.Range> ranges = Excerpt.around(focus.centers(), c, n);
-                int shown = Excerpt.count(ranges);
+                Excerpt.View view = new Excerpt.View(lines, Excerpt.around(focus.centers(), c, n), true, true);
+                int shown = view.shown();
                 if (shown >= previous) continue;
                 previous = shown;
-                int context = c;
-                levels.add(() -> {
-                    String status = "Excerpt: " + shown + " of " + Md.plural(n, "line", "lines") + ", " + context
-                            + " lines around " + focus.why() + ". The numbers on the left are not part of the file." + readCut + "\n";
-                    return Excerpt.fenced(heading + status, fence, "",
-                            Excerpt.render(lines, ranges, true, true), costs,
-                            "file " + path + ": cut to " + shown + " of " + n + " lines (" + context + " lines around "
-                                    + focus.why() + ") to fit the token budget");
-                });
+                String status = "Excerpt: " + shown + " of " + Md.plural(n, "line", "lines") + ", " + c + " lines around "
+                        + focus.why() + ". The numbers on the left are not part of the file." + readCut + "\n";
+                String note = "file " + path + ": cut to " + shown + " of " + n + " lines (" + c + " lines around "
+                        + focus.why() + ") to fit the token budget";
+                levels.add(limit -> Excerpt.fenced(heading + status, fence, "", view, costs, limit, note));
             }
         } else {
             for (int h : HEAD) {
                 if (h >= previous) continue;
                 previous = h;
-                levels.add(() -> {
-                    String status = "First " + h + " of " + Md.plural(n, "line", "lines") + "." + readCut + "\n";
-                    return Excerpt.fenced(heading + status, fence, lang,
-                            Excerpt.render(lines, Excerpt.head(h, n), false, true), costs,
-                            "file " + path + ": only its first " + h + " of " + n + " lines kept to fit the token budget");
-                });
+                Excerpt.View view = new Excerpt.View(lines, Excerpt.head(h, n), false, true);
+                String status = "First " + h + " of " + Md.plural(n, "line", "lines") + "." + readCut + "\n";
+                String note = "file " + path + ": only its first " + h + " of " + n + " lines kept to fit the token budget";
+                levels.add(limit -> Excerpt.fenced(heading + status, fence, lang, view, costs, limit, note));
             }
         }
-        levels.add(() -> new Rendering("", 0, "file " + path + ": left out to fit the token budget ("
-                + Md.plural(n, "line", "lines") + ")", false));
-        return new Part("file " + path, named ? Part.NAMED_FILE : Part.OTHER_FILE, levels);
+        String left = "file " + path + ": left out to fit the token budget (" + Md.plural(n, "line", "lines") + ")";
+        levels.add(limit -> Rendering.none(left));
+        return new Part("file " + path, path, named ? Part.NAMED_FILE : Part.OTHER_FILE, levels);
     }
 
     private static String extension(String path) {
@@ -151,16 +143,18 @@ final class Parts {
         Lines lines = new Lines(memo.all().subList(chunk.start(), end));
         int n = lines.size();
         String title = Md.inline(chunk.title(), 120);
-        List<Supplier<Rendering>> levels = new ArrayList<>();
-        levels.add(() -> Excerpt.fenced("", fence, "markdown", Excerpt.render(lines, Excerpt.all(n), false, true), costs, null));
+        List<IntFunction<Rendering>> levels = new ArrayList<>();
+        Excerpt.View all = new Excerpt.View(lines, Excerpt.all(n), false, true);
+        levels.add(limit -> Excerpt.fenced("", fence, "markdown", all, costs, limit, null));
         for (int h : MEMO_HEAD) {
             if (h >= n) continue;
-            levels.add(() -> Excerpt.fenced("", fence, "markdown", Excerpt.render(lines, Excerpt.head(h, n), false, true),
-                    costs, "memo section '" + title + "': first " + h + " of " + n + " lines kept to fit the token budget"));
+            Excerpt.View view = new Excerpt.View(lines, Excerpt.head(h, n), false, true);
+            String note = "memo section '" + title + "': first " + h + " of " + n + " lines kept to fit the token budget";
+            levels.add(limit -> Excerpt.fenced("", fence, "markdown", view, costs, limit, note));
         }
-        levels.add(() -> new Rendering("", 0, "memo section '" + title + "' (" + Md.plural(n, "line", "lines")
-                + ") left out to fit the token budget", false));
-        return new Part("memo section " + title, chunk.byName() ? Part.MEMO_SECTION : Part.MEMO_KEYWORD, levels);
+        String left = "memo section '" + title + "' (" + Md.plural(n, "line", "lines") + ") left out to fit the token budget";
+        levels.add(limit -> Rendering.none(left));
+        return new Part("memo section " + title, title, chunk.byName() ? Part.MEMO_SECTION : Part.MEMO_KEYWORD, levels);
     }
 
     // ---------------------------------------------------------------- log tail, diagnostics output
@@ -173,32 +167,33 @@ final class Parts {
      */
     static Part tail(String what, int tier, Lines lines, List<Integer> errors, String fence, int softCap, Costs costs) {
         int n = lines.size();
-        List<Supplier<Rendering>> levels = new ArrayList<>();
+        List<IntFunction<Rendering>> levels = new ArrayList<>();
         boolean longLines = lines.all().stream().anyMatch(l -> l.length() > Excerpt.MAX_LINE_CHARS);
-        levels.add(() -> Excerpt.fenced("", fence, "text", Excerpt.render(lines, Excerpt.all(n), false, true), costs,
-                longLines ? what + ": lines longer than " + Excerpt.MAX_LINE_CHARS + " characters cut" : null));
+        Excerpt.View all = new Excerpt.View(lines, Excerpt.all(n), false, true);
+        String allNote = longLines ? what + ": lines longer than " + Excerpt.MAX_LINE_CHARS + " characters cut" : null;
+        levels.add(limit -> Excerpt.fenced("", fence, "text", all, costs, limit, allNote));
         for (int k : TAIL_WITH_ERRORS) {
             if (k >= n) continue;
             List<Excerpt.Range> ranges = new ArrayList<>(Excerpt.tail(k, n));
             List<Integer> earlier = errors.stream().filter(i -> i < n - k).toList();
             earlier = earlier.subList(Math.max(0, earlier.size() - MAX_EARLIER_ERRORS), earlier.size());
             for (int i : earlier) ranges.add(new Excerpt.Range(i, i + 1));
+            Excerpt.View view = new Excerpt.View(lines, ranges, false, true);
             int e = earlier.size();
-            levels.add(() -> Excerpt.fenced("", fence, "text", Excerpt.render(lines, ranges, false, true), costs,
-                    what + ": kept the last " + k + " of " + n + " lines" + (e > 0 ? " and " + e + " earlier error lines" : "")
-                            + " to fit the token budget"));
+            String note = what + ": kept the last " + k + " of " + n + " lines" + (e > 0 ? " and " + e + " earlier error lines" : "")
+                    + " to fit the token budget";
+            levels.add(limit -> Excerpt.fenced("", fence, "text", view, costs, limit, note));
         }
         for (int k : TAIL_ONLY) {
             if (k >= n) continue;
-            levels.add(() -> Excerpt.fenced("", fence, "text", Excerpt.render(lines, Excerpt.tail(k, n), false, true), costs,
-                    what + " shortened from the top to its last " + k + " of " + n
-                            + " lines: the token budget has no room for more"));
+            Excerpt.View view = new Excerpt.View(lines, Excerpt.tail(k, n), false, true);
+            String note = what + " shortened from the top to its last " + k + " of " + n + " lines: the token budget has no room for more";
+            levels.add(limit -> Excerpt.fenced("", fence, "text", view, costs, limit, note));
         }
-        levels.add(() -> {
-            String text = "(left out: the token budget has no room for it)\n\n";
-            return new Rendering(text, costs.of(text), what + " left out entirely: the token budget has no room even for its last line", false);
-        });
-        return new Part(what, tier, levels, softCap);
+        String stub = "(left out: the token budget has no room for it)\n\n";
+        String left = what + " left out entirely: the token budget has no room even for its last line";
+        levels.add(limit -> Rendering.of(stub, costs, limit, left, false));
+        return new Part(what, what, tier, levels, softCap);
     }
 
     // ---------------------------------------------------------------- attempt history
@@ -209,22 +204,21 @@ final class Parts {
     /** @param entries rendered entry lines, oldest first */
     static Part history(List<String> entries, Costs costs) {
         int n = entries.size();
-        List<Supplier<Rendering>> levels = new ArrayList<>();
+        List<IntFunction<Rendering>> levels = new ArrayList<>();
         Set<Integer> keeps = new LinkedHashSet<>();
         for (int k : HISTORY_KEEP) keeps.add(Math.min(k, n));
         for (int k : keeps) {
-            levels.add(() -> {
-                StringBuilder sb = new StringBuilder();
-                if (k < n) sb.append("(").append(Md.plural(n - k, "earlier entry", "earlier entries")).append(" left out)\n");
-                for (String e : entries.subList(n - k, n)) sb.append(e);
-                sb.append('\n');
-                String note = k == n ? null : k == MAX_HISTORY && n > MAX_HISTORY
-                        ? "attempt history: only the last " + k + " of " + n + " entries shown"
-                        : "attempt history: only the last " + k + " of " + n + " entries kept to fit the token budget";
-                return new Rendering(sb.toString(), costs.of(sb.toString()), note, k > 0);
-            });
+            StringBuilder sb = new StringBuilder();
+            if (k < n) sb.append("(").append(Md.plural(n - k, "earlier entry", "earlier entries")).append(" left out)\n");
+            for (String e : entries.subList(n - k, n)) sb.append(e);
+            sb.append('\n');
+            String text = sb.toString();
+            String note = k == n ? null : k == MAX_HISTORY && n > MAX_HISTORY
+                    ? "attempt history: only the last " + k + " of " + n + " entries shown"
+                    : "attempt history: only the last " + k + " of " + n + " entries kept to fit the token budget";
+            levels.add(limit -> Rendering.of(text, costs, limit, note, k > 0));
         }
-        return new Part("attempt history", Part.HISTORY, levels);
+        return new Part("attempt history", "attempt history", Part.HISTORY, levels);
     }
 
     private static String join(List<Integer> xs, int max) {

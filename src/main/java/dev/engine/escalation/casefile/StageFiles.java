@@ -164,6 +164,8 @@ final class StageFiles {
     /** Regular files below {@code dir}, sorted, without following symlinks; symlinks met are listed as refused. */
     private List<String> walk(Path dir, String entry, PathMatcher matcher) throws IOException {
         TreeSet<String> out = new TreeSet<>();
+        // Visit order is the filesystem's: collect, then report sorted, so the case file does not depend on it.
+        Map<String, Skipped> met = new java.util.TreeMap<>();
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
@@ -177,7 +179,7 @@ final class StageFiles {
                 if (matcher != null && !matcher.matches(rel)) return FileVisitResult.CONTINUE;
                 String r = rel.toString().replace('\\', '/');
                 if (attrs.isSymbolicLink()) {
-                    skipped.add(new Skipped(r, Skip.REFUSED, "symlink is not followed"));
+                    met.put(r, new Skipped(r, Skip.REFUSED, "symlink is not followed"));
                 } else if (attrs.isRegularFile()) {
                     out.add(r);
                 }
@@ -186,10 +188,12 @@ final class StageFiles {
 
             @Override
             public FileVisitResult visitFileFailed(Path f, IOException e) {
-                skipped.add(new Skipped(root.relativize(f).toString(), Skip.MISSING, "cannot be read: " + e.getMessage()));
+                String r = root.relativize(f).toString();
+                met.put(r, new Skipped(r, Skip.MISSING, "cannot be read: " + e.getMessage()));
                 return FileVisitResult.CONTINUE;
             }
         });
+        skipped.addAll(met.values());
         List<String> list = new ArrayList<>(out);
         if (list.size() > MAX_PER_ENTRY) {
             skipped.add(new Skipped(entry, Skip.LIMIT, list.size() + " files; only the first " + MAX_PER_ENTRY + " by path are considered"));
