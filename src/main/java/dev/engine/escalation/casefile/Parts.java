@@ -14,7 +14,7 @@ final class Parts {
     /** Context lines around a region, tried in turn until the file fits. */
     private static final int[] CONTEXT = {40, 30, 20, 15, 10, 7, 5, 3, 2, 1, 0};
     private static final int[] HEAD = {400, 300, 200, 150, 100, 70, 50, 30, 20, 10};
-    private static final int[] MEMO_HEAD = {80, 40, 20, 10, 5};
+    private static final int[] MEMO_HEAD = {80, 40, 20, 10};
     private static final int[] TAIL_WITH_ERRORS = {150, 100, 60, 40, 25, 15};
     private static final int[] TAIL_ONLY = {10, 5, 3, 2, 1};
     private static final int MAX_EARLIER_ERRORS = 20;

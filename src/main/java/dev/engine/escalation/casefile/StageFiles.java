@@ -10,6 +10,7 @@ import java.nio.file.FileSystems;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
 import java.nio.file.SimpleFileVisitor;
@@ -54,6 +55,9 @@ final class StageFiles {
     private final List<String> scope = new ArrayList<>();
 
     private StageFiles(Path root) throws IOException {
+        if (!Files.isDirectory(root)) {
+            throw new NoSuchFileException(root.toString(), null, "the checkout the stage's files are read from is not a directory");
+        }
         this.root = root.toAbsolutePath().normalize();
         this.realRoot = this.root.toRealPath();
     }

@@ -106,6 +106,13 @@ class StageFilesTest {
     }
 
     @Test
+    void aMissingCheckoutIsNamed() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> StageFiles.read(tmp.resolve("gone"), List.of("a.yaml")))
+                .isInstanceOf(java.nio.file.NoSuchFileException.class)
+                .hasMessageContaining("gone").hasMessageContaining("the checkout the stage's files are read from is not a directory");
+    }
+
+    @Test
     void problemsAreNamedPrecisely() {
         assertThat(StageFiles.problem("a/b.yaml")).isEmpty();
         assertThat(StageFiles.problem("./a//b.yaml")).isEmpty();
