@@ -35,7 +35,22 @@ record FileHints(boolean configFile, boolean envFile) {
                 || (hasTopLevel(text, "context:") && hasTopLevel(text, "contexts:"));
     }
 
+    /** A whole line, at column 0, equal to {@code line} (trailing blanks and CR aside). */
     private static boolean hasTopLevel(String text, String line) {
-        return text.startsWith(line) || text.contains("\n" + line);
+        for (int at = text.startsWith(line) ? 0 : indexOfLine(text, line, 0); at >= 0; at = indexOfLine(text, line, at + 1)) {
+            int e = at + line.length();
+            while (e < text.length() && (text.charAt(e) == ' ' || text.charAt(e) == '\t' || text.charAt(e) == '\r')) {
+                e++;
+            }
+            if (e == text.length() || text.charAt(e) == '\n') {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int indexOfLine(String text, String line, int from) {
+        int i = text.indexOf("\n" + line, from);
+        return i < 0 ? -1 : i + 1;
     }
 }

@@ -71,7 +71,8 @@ final class KeyNames {
         }
         for (String s : STRONG_SUFFIXES) {
             if (n.endsWith(s)) {
-                return Strength.STRONG;
+                // sudoers NOPASSWD:, notoken: a switch, not a secret
+                return n.length() == s.length() + 2 && n.startsWith("no") ? Strength.NONE : Strength.STRONG;
             }
         }
         String last = lastWord(rawName);
@@ -184,8 +185,11 @@ final class KeyNames {
     /** Values no name makes secret: empty, booleans, references to variables, templates, masks, placeholders. */
     static boolean isTrivial(String value) {
         String v = value.strip();
-        if (v.isEmpty()) {
-            return true;
+        while (v.endsWith(",") || v.endsWith(";")) {
+            v = v.substring(0, v.length() - 1).strip(); // password: null, (in a JS object)
+        }
+        if (v.length() < 4) {
+            return true; // accesskey="n", secret:1: no credential is that short
         }
         if (TRIVIAL.contains(v.toLowerCase(Locale.ROOT))) {
             return true;
@@ -194,8 +198,9 @@ final class KeyNames {
                 || v.startsWith("ENC[") || v.startsWith("*")) {
             return true; // variable, command substitution, template, SOPS ciphertext, YAML alias
         }
-        if (v.charAt(0) == '$' && isIdentifier(v, 1)) {
-            return true;
+        if (v.charAt(0) == '$' && v.length() > 1
+                && (Character.isLetter(v.charAt(1)) || v.charAt(1) == '_' || v.charAt(1) == '{' || v.charAt(1) == '(')) {
+            return true; // $VAR, $dir/x, $entry->{...}: a reference, expanded elsewhere
         }
         if (v.length() >= 2 && v.charAt(0) == '<' && v.charAt(v.length() - 1) == '>' && v.indexOf('<', 1) < 0) {
             return true; // <your-token-here>
@@ -225,19 +230,6 @@ final class KeyNames {
         return v.length() >= 3;
     }
 
-    private static boolean isIdentifier(String v, int from) {
-        if (from >= v.length()) {
-            return false;
-        }
-        for (int i = from; i < v.length(); i++) {
-            char c = v.charAt(i);
-            if (!(Character.isLetterOrDigit(c) || c == '_')) {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /**
      * Random key material (base64, base64url, hex) rather than a name, a label key or a path:
      * {@code LS0tLS1CRUdJTi...} is, {@code node-role.kubernetes.io/control-plane} and
@@ -262,7 +254,8 @@ final class KeyNames {
                 return false;
             }
         }
-        return (digit && (upper || lower)) || (upper && lower);
+        // a digit, or long and mixed case: EC_KEY_new_by_curve_name is an identifier, not a key
+        return (digit && (upper || lower)) || (upper && lower && v.length() >= 32 && v.indexOf('_') < 0);
     }
 
     /** Opaque token rather than a word of prose: has a digit, or mixed case and some length. */

@@ -55,7 +55,7 @@ final class KeyValueScanner {
                     }
                     if (dataIndent >= 0) {
                         secretData = true;
-                    } else if (lk != null && isDataKey(t, lk) && skipBlanks(t, lk.sep() + 1, ce) == ce) {
+                    } else if (lk != null && isDataKey(t, lk) && opensMapping(t, lk.sep() + 1, ce)) {
                         dataIndent = indent;
                     }
                 }
@@ -104,6 +104,9 @@ final class KeyValueScanner {
             if (yaml && isBlockIndicator(t, v, ce)) {
                 return blockScalar(t, ls, fs, ce, st, kind, out);
             }
+            if (!lineStart && insideStringLiteral(t, ls, nameStart, nameEnd, v)) {
+                continue; // out.println("OPENAI_API_KEY: " + state): the quote ends the literal
+            }
             Value val = value(t, v, ce, c, lineStart, yaml);
             if (val == null) {
                 continue; // flow collection: its inner pairs are scanned on their own
@@ -112,7 +115,8 @@ final class KeyValueScanner {
             String s = t.substring(val.start(), val.end());
             // "invalid token: context deadline exceeded" is a message, not a value
             boolean prose = !lineStart && c == ':' && !val.quoted() && KeyNames.isProseWord(s);
-            if (!prose && isSecretValue(name, s, st)) {
+            boolean code = !val.quoted() && !yaml && isCode(t, val, ce, c, nameEnd, i);
+            if (!prose && !code && isSecretValue(name, s, st)) {
                 out.add(new Span(val.start(), val.end(), kind, Span.FIELD));
             }
         }
@@ -137,6 +141,10 @@ final class KeyValueScanner {
         if (KeyNames.isTrivial(s)) {
             return false;
         }
+        String bare = s.endsWith(";") || s.endsWith(",") ? s.substring(0, s.length() - 1) : s;
+        if (bare.equalsIgnoreCase(name) || bare.equalsIgnoreCase(KeyNames.lastWord(name))) {
+            return false; // password = password: a variable passed on, or a documentation example
+        }
         if (KeyNames.normalize(name).endsWith("key") && KeyNames.looksLikePath(s)) {
             return false; // client-key: /etc/kubernetes/pki/client.key
         }
@@ -152,6 +160,58 @@ final class KeyValueScanner {
             return false; // URL scheme, C++/IPv6
         }
         return !lineStart || next == ' ' || next == '\t' || next == '\n';
+    }
+
+    /**
+     * The name sits inside a string literal that the value's quote closes: the name has an opening
+     * quote but no closing one ({@code "API_KEY: " + x}), unlike {@code "api_key": "x"}.
+     */
+    private static boolean insideStringLiteral(String t, int ls, int nameStart, int nameEnd, int v) {
+        if (nameStart <= ls) {
+            return false;
+        }
+        char open = t.charAt(nameStart - 1);
+        return (open == '"' || open == '\'') && t.charAt(nameEnd) != open && t.charAt(v) == open;
+    }
+
+    /**
+     * Source code rather than configuration: {@code password = get_password(v)},
+     * {@code token = tokens[0]}, {@code api_key = settings.api_key}.
+     */
+    private static boolean isCode(String t, Value val, int ce, char sep, int nameEnd, int sepAt) {
+        int e = val.end();
+        if (e < ce && (t.charAt(e) == '(' || t.charAt(e) == '[')) {
+            return isIdentifierPath(t, val.start(), e);
+        }
+        int bracket = -1;
+        for (int i = val.start(); i < e; i++) {
+            char ch = t.charAt(i);
+            if (ch == '(' || ch == '[') {
+                bracket = i;
+                break;
+            }
+        }
+        if (bracket > val.start() && isIdentifierPath(t, val.start(), bracket)) {
+            return true;
+        }
+        boolean spaced = sep == '=' && sepAt > nameEnd; // "name = value" is code or INI, "name=value" env or a log
+        return spaced && isIdentifierPath(t, val.start(), e) && t.substring(val.start(), e).indexOf('.') > 0;
+    }
+
+    /** {@code foo}, {@code foo.bar_baz}, {@code c->x}: names, not secrets, when followed by a call or an index. */
+    private static boolean isIdentifierPath(String t, int s, int e) {
+        if (s >= e || !(Character.isLetter(t.charAt(s)) || t.charAt(s) == '_')) {
+            return false;
+        }
+        for (int i = s; i < e; i++) {
+            char ch = t.charAt(i);
+            boolean ok = Character.isLetterOrDigit(ch) || ch == '_' || ch == '.' || ch == ':'
+                    || (ch == '-' && i + 1 < e && t.charAt(i + 1) == '>') || (ch == '>' && i > s && t.charAt(i - 1) == '-');
+            if (!ok) {
+                return false;
+            }
+        }
+        return !Character.isDigit(t.charAt(e - 1)) || t.charAt(e) == '(' || t.charAt(e) == '[';
     }
 
     /** Name ending just before the separator at {@code sep}: {@code password}, {@code "password"}, {@code \"password\"}. */
@@ -276,7 +336,8 @@ final class KeyValueScanner {
     /** Also at non-ASCII symbols (emoji, «», ✓): decoration around a value in a log line, not part of it. */
     private static boolean endsPlainValue(char c) {
         return (c > 127 && !Character.isLetterOrDigit(c)) || Character.isWhitespace(c) || Character.isSpaceChar(c) || c == ',' || c == ';' || c == '&' || c == '"'
-                || c == '\'' || c == '`' || c == ')' || c == ']' || c == '}' || c == '<' || c == '>' || c == '|';
+                || c == '\'' || c == '`' || c == '(' || c == ')' || c == '[' || c == ']' || c == '}' || c == '<' || c == '>'
+                || c == '|';
     }
 
     /** JSON string end: a backslash escapes the character after it. */
@@ -396,6 +457,12 @@ final class KeyValueScanner {
         return i;
     }
 
+    /** Nothing after the key (YAML) or just {@code {} (pretty-printed JSON). */
+    private static boolean opensMapping(String t, int from, int ce) {
+        int v = skipBlanks(t, from, ce);
+        return v == ce || (t.charAt(v) == '{' && skipBlanks(t, v + 1, ce) == ce);
+    }
+
     private static boolean isDataKey(String t, LineKey lk) {
         String k = t.substring(lk.nameStart(), lk.nameEnd());
         return k.equals("data") || k.equals("stringData");
@@ -403,6 +470,25 @@ final class KeyValueScanner {
 
     private static boolean isDocumentSeparator(String t, int ls, int ce) {
         return t.startsWith("---", ls) && skipBlanks(t, ls + 3, ce) == ce;
+    }
+
+    /** {@code kind: Secret} (also as a list item of kubectl get -o yaml) or {@code "kind": "Secret",} (-o json). */
+    private static boolean isSecretKindLine(String line) {
+        String l = line.strip();
+        if (l.startsWith("- ")) {
+            l = l.substring(2).strip();
+        }
+        if (l.endsWith(",")) {
+            l = l.substring(0, l.length() - 1);
+        }
+        if (l.startsWith("\"kind\"")) {
+            l = "kind" + l.substring(6);
+        }
+        if (!l.startsWith("kind:")) {
+            return false;
+        }
+        String kind = l.substring(5).strip();
+        return kind.equals("Secret") || kind.equals("\"Secret\"") || kind.equals("'Secret'");
     }
 
     /** Per YAML document (split at {@code ---}): is it a Kubernetes Secret? Null when none is. */
@@ -424,12 +510,9 @@ final class KeyValueScanner {
             if (isDocumentSeparator(t, ls, ce)) {
                 docs.add(current);
                 current = false;
-            } else if (t.startsWith("kind:", ls)) {
-                String kind = t.substring(ls + 5, ce).strip();
-                if (kind.equals("Secret") || kind.equals("\"Secret\"") || kind.equals("'Secret'")) {
-                    current = true;
-                    any = true;
-                }
+            } else if (isSecretKindLine(t.substring(ls, ce))) {
+                current = true;
+                any = true;
             }
             ls = le + 1;
         }

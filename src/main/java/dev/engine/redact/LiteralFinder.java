@@ -47,6 +47,9 @@ final class LiteralFinder {
             }
         }
 
+        if (flat.length < WINDOW) {
+            return;
+        }
         int bits = Integer.highestOneBit(Math.max(1 << 12, needles.size() * 64)) << 1;
         long[] filter = new long[bits >>> 6];
         Map<Long, List<Map.Entry<String, String>>> byPrefix = new HashMap<>();

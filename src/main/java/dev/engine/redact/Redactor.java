@@ -186,7 +186,9 @@ public final class Redactor {
         forEachLine(t, s.start(), s.end(), (a, b) -> {
             if (b - a >= MIN_LEARNED_SECRET && literals.size() < MAX_LEARNED) {
                 String v = t.substring(a, b);
-                if (v.chars().noneMatch(Character::isWhitespace) && !KeyNames.isTrivial(v)) {
+                // only random-looking values: learning "password" from a doc's user:password@host
+                // would blank out the word everywhere after
+                if (v.chars().noneMatch(Character::isWhitespace) && !KeyNames.isTrivial(v) && KeyNames.looksRandom(v)) {
                     literals.putIfAbsent(v, s.kind());
                 }
             }

@@ -54,6 +54,16 @@ class EnvAndRestoreTest {
     }
 
     @Test
+    void short_texts_and_texts_of_only_line_breaks_pass_through() {
+        Redactor r = Redactor.create(KEY, Map.of("API_TOKEN", "abcdef123"));
+        for (String t : new String[] {"", "\n", "a\r\nb\n", "abc\n\n\n\n", "abcdef", "abcdef123"}) {
+            assertThat(r.redact(t)).isEqualTo(t.equals("abcdef123") ? "[REDACTED:env:" + r.redact(t).substring(14) : t);
+        }
+        assertThat(r.redact("abcdef123")).doesNotContain("abcdef123");
+        assertThat(r.redact(null)).isNull();
+    }
+
+    @Test
     void the_same_secret_gets_the_same_placeholder_across_instances_with_the_same_key_only() {
         String text = "password: correct-horse-battery-9\n";
         String a = Redactor.create(KEY, Map.of()).redact(text);

@@ -284,6 +284,81 @@ class FieldRedactionTest {
                 .contains("  LOG_LEVEL: debug\n").contains("  name: settings\n");
     }
 
+    @Test
+    void kubectl_get_secret_as_json_and_as_a_yaml_list() {
+        String v1 = b64(random(20));
+        String v2 = b64(random(20));
+        String json = """
+                {
+                    "apiVersion": "v1",
+                    "data": {
+                        "db-url": "%s",
+                        "username": "YWRtaW4="
+                    },
+                    "kind": "Secret",
+                    "metadata": {
+                        "name": "db",
+                        "namespace": "apps"
+                    },
+                    "type": "Opaque"
+                }
+                """.formatted(v1);
+        String out = redactor().redact(json);
+        assertGone(out, v1);
+        assertThat(out).doesNotContain("YWRtaW4=").contains("\"name\": \"db\",").contains("\"type\": \"Opaque\"");
+
+        String list = """
+                apiVersion: v1
+                items:
+                - apiVersion: v1
+                  data:
+                    webhook: %s
+                  kind: Secret
+                  metadata:
+                    name: hooks
+                kind: List
+                """.formatted(v2);
+        String out2 = redactor().redact(list);
+        assertGone(out2, v2);
+        assertThat(out2).contains("    name: hooks\n").contains("kind: List\n");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "c->password = g_strdup(value);",
+        "token = tokens[ i ];",
+        "secret = secret_item_get_secret(item);",
+        "out.println(\"OPENAI_API_KEY: \" + (key == null ? \"unset\" : \"set\"));",
+        "    password: null,",
+        "%sudo ALL=(root) NOPASSWD: /bin/systemctl restart apt-cacher-ng.service",
+        "ctx->key = EC_KEY_new_by_curve_name (NID_secp384r1);",
+        "api_key = settings.api_key",
+        "private_key = $dir/private/cakey.pem",
+        "status_pass = pass;",
+        "<a accesskey=\"n\" href=\"next.html\">",
+        "log_debug(\"FOUND: $git_token=$entry->{$git_token}\");",
+        "local password=\"${1:-}\"",
+        "TOKEN=$(kubectl -n flux-system get secret x -o jsonpath='{.data.token}' | base64 -d)",
+    })
+    void source_code_that_handles_secrets_stays(String line) {
+        String text = "before\n" + line + "\nafter\n";
+        assertThat(redactor().redact(text)).isEqualTo(text);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "const apiKey = \"%s\";",
+        "    self.token = '%s'",
+        "password = \"%s\"",
+        "client.login(user=\"bob\", password=\"%s\")",
+    })
+    void secrets_written_into_source_code_go(String template) {
+        String secret = "Q7" + random(18);
+        String out = redactor().redact("x\n" + template.formatted(secret) + "\ny\n");
+        assertGone(out, secret);
+        assertThat(out).startsWith("x\n" + template.substring(0, template.indexOf("%s")) + "[REDACTED:").endsWith("\ny\n");
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {
         "password: ",
