@@ -188,8 +188,8 @@ final class KeyNames {
         while (v.endsWith(",") || v.endsWith(";")) {
             v = v.substring(0, v.length() - 1).strip(); // password: null, (in a JS object)
         }
-        if (v.length() < 4) {
-            return true; // accesskey="n", secret:1: no credential is that short
+        if (v.isEmpty()) {
+            return true;
         }
         if (TRIVIAL.contains(v.toLowerCase(Locale.ROOT))) {
             return true;

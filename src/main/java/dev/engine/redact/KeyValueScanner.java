@@ -211,7 +211,7 @@ final class KeyValueScanner {
                 return false;
             }
         }
-        return !Character.isDigit(t.charAt(e - 1)) || t.charAt(e) == '(' || t.charAt(e) == '[';
+        return true;
     }
 
     /** Name ending just before the separator at {@code sep}: {@code password}, {@code "password"}, {@code \"password\"}. */

