@@ -162,9 +162,50 @@ final class PemScanner {
             int nl = head.indexOf('\n');
             String header = nl < 0 ? head : head.substring(0, nl);
             if (header.contains("PRIVATE KEY") || (nl < 0 && head.length() < 40 && !head.contains("CERTIFICATE"))) {
-                out.add(new Span(b, e, "private-key", Span.FORMAT));
+                int end = wrappedEnd(t, b, e);
+                out.add(new Span(b, end, "private-key", Span.FORMAT));
+                from = end;
             }
         }
+    }
+
+    /**
+     * {@code base64 -w 76 key.pem}: the lines after the first, as long as they are pure base64 and
+     * the one before was full width. Returns the end of the last such line.
+     */
+    private static int wrappedEnd(String t, int b, int e) {
+        int width = e - b;
+        if (width < 60) {
+            return e;
+        }
+        int end = e;
+        int p = e;
+        while (p < t.length() && t.charAt(end - 1) != '=') {
+            if (t.charAt(p) == '\r') {
+                p++;
+            }
+            if (p >= t.length() || t.charAt(p) != '\n') {
+                break;
+            }
+            int s = p + 1;
+            while (s < t.length() && (t.charAt(s) == ' ' || t.charAt(s) == '\t')) {
+                s++;
+            }
+            int q = s;
+            while (q < t.length() && isBase64(t.charAt(q))) {
+                q++;
+            }
+            boolean lineEnds = q == t.length() || t.charAt(q) == '\n' || t.charAt(q) == '\r';
+            if (q == s || !lineEnds || q - s > width) {
+                break;
+            }
+            end = q;
+            p = q;
+            if (q - s < width) {
+                break; // a short line is the last one
+            }
+        }
+        return end;
     }
 
     private static boolean isBase64(char c) {

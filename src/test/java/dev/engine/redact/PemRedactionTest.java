@@ -117,6 +117,20 @@ class PemRedactionTest {
     }
 
     @Test
+    void a_base64_encoded_key_wrapped_at_76_columns_goes_entirely() {
+        String keyPem = pem("PRIVATE KEY", fakeBody()) + "\n";
+        String wrapped = Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(keyPem.getBytes(StandardCharsets.US_ASCII));
+        String text = "$ base64 key.pem\r\n" + wrapped + "\r\n$ echo done\r\ndone\r\n";
+        String out = redactor().redact(text);
+        for (String line : wrapped.split("\r\n")) {
+            assertThat(out).doesNotContain(line);
+        }
+        assertThat(out).startsWith("$ base64 key.pem\r\n[REDACTED:private-key:").endsWith("]\r\n$ echo done\r\ndone\r\n");
+        assertThat(out.split("\r\n", -1)).hasSameSizeAs(text.split("\r\n", -1));
+    }
+
+    @Test
     void two_keys_and_a_certificate_between_them() {
         String a = fakeBody();
         String b = fakeBody();
