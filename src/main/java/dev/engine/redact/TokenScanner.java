@@ -31,7 +31,7 @@ final class TokenScanner {
                     "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
             rule("aws-key", "(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])", ANY, "AKIA", "ASIA"),
             rule("jwt", "(?<![A-Za-z0-9_.-])eyJ[A-Za-z0-9_-]{4,}+\\.eyJ[A-Za-z0-9_-]{4,}+(?:\\.[A-Za-z0-9_-]*+)?", ANY, "eyJ"),
-            rule("age-key", "(?<![A-Za-z0-9-])AGE-SECRET-KEY-1[0-9A-Z]{20,}+", ANY, "AGE-SECRET-KEY-1"),
+            rule("age-key", "(?<![A-Za-z0-9-])AGE-SECRET-KEY-1[0-9A-Z]{8,}+", ANY, "AGE-SECRET-KEY-1"),
             rule("slack-token", "(?<![A-Za-z0-9_-])xox[abposr]-[A-Za-z0-9-]{10,}+", ANY, "xox"),
             rule("gitlab-token", "(?<![A-Za-z0-9_-])glpat-[A-Za-z0-9_-]{20,}+", ANY, "glpat-"),
             rule("google-key", "(?<![A-Za-z0-9_-])AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])", ANY, "AIza"),
