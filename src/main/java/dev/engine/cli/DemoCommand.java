@@ -88,6 +88,7 @@ final class DemoCommand implements Callable<Integer> {
                 step(demo, "review");
                 step(demo, "audit", "--stage", "talos", "--tail", "14");
                 showEscalations(ws, out);
+                showRedaction(ws, out);
                 out.println("What happened: every talos failure (different timestamps, pod names, durations) got one");
                 out.println("fingerprint. Attempts 1 and 2 went to the executor, which found no fix. At attempt 3 the");
                 out.println("engine escalated: it wrote a redacted case file (the machine token in controlplane.yaml");
@@ -122,6 +123,18 @@ final class DemoCommand implements Callable<Integer> {
         if (Files.isDirectory(dir)) {
             try (Stream<Path> files = Files.list(dir)) {
                 files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).sorted().forEach(n -> out.println("  " + n));
+            }
+        }
+        out.println();
+    }
+
+    /** The lines of the first case file where redaction replaced a secret: what the model saw instead. */
+    private static void showRedaction(Path ws, PrintStream out) throws IOException {
+        out.println("$ grep REDACTED escalations/*_case_v1.md");
+        try (Stream<Path> files = Files.list(ws.resolve("escalations"))) {
+            for (Path p : files.filter(f -> f.toString().endsWith("_case_v1.md")).sorted().toList()) {
+                Files.readAllLines(p).stream().filter(l -> l.contains("[REDACTED:")).distinct().limit(5)
+                        .forEach(l -> out.println("  " + l.strip()));
             }
         }
         out.println();

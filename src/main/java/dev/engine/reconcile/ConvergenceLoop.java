@@ -118,6 +118,10 @@ public final class ConvergenceLoop {
     /** Carries out a decision that ends the stage's convergence; empty when the stage is to be run again. */
     private Optional<Report> conclude(String name, int attempt, Attempt observed, Decision d) throws IOException {
         if (d instanceof Decision.Green) {
+            Map<String, ErrorRecord> episode = p.state().errorsOf(name, p.allStages());
+            long tokens = episode.values().stream().mapToLong(ErrorRecord::tokens).sum();
+            int calls = episode.values().stream().mapToInt(ErrorRecord::apiCalls).sum();
+            p.state().updateInfo(name, i -> i.withSpent(tokens, calls));
             int cleared = p.state().clearErrors(name, p.allStages());
             finish(name, StageStatus.GREEN, null);
             audit(name, "green", ordered("attempt", attempt, "error_entries_cleared", cleared));

@@ -46,4 +46,10 @@ public record StageInfo(
         return new StageInfo(lastFingerprint, lastRun, lastDurationMs, lastExit, lastLog, attemptCounter, reason, tokens, apiCalls,
                 group, boot);
     }
+
+    /** Keeps what a finished failure episode spent when its errors.json entries are cleared on green. */
+    public StageInfo withSpent(long moreTokens, int moreCalls) {
+        return new StageInfo(lastFingerprint, lastRun, lastDurationMs, lastExit, lastLog, attemptCounter, reason,
+                tokens + moreTokens, apiCalls + moreCalls, processGroup, bootId);
+    }
 }
