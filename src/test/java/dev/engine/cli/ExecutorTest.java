@@ -128,4 +128,32 @@ class ExecutorTest {
         assertThat(Files.readString(tmp.resolve("stage-pwd")).strip()).isEqualTo(home.ws.resolve("state/checkout").toString());
         assertThat(Files.readString(home.logs("talos").get(0))).contains("CLUSTER=homelab");
     }
+
+    @Test
+    void an_openai_compatible_local_model_as_executor_is_held_to_the_stage_scope() throws Exception {
+        try (okhttp3.mockwebserver.MockWebServer local = new okhttp3.mockwebserver.MockWebServer()) {
+            local.start(java.net.InetAddress.getLoopbackAddress(), 0);
+            local.enqueue(ChatCompletions.patch("edit notes", "--- a/other/notes.md\n+++ b/other/notes.md\n@@ -1 +1 @@\n-notes\n+owned\n"));
+            local.enqueue(ChatCompletions.patch("fix the port",
+                    "--- a/cluster/talos.yaml\n+++ b/cluster/talos.yaml\n@@ -1,2 +1,2 @@\n endpoint: 10.5.0.2\n-port: 6444\n+port: 6443\n"));
+            home.env.put("EXECUTOR_KIND", "openai");
+            home.env.put("EXECUTOR_BASE_URL", local.url("/v1").toString());
+            home.env.put("EXECUTOR_MODEL", "qwen2.5-coder");
+
+            Home.Result r = home.engine("run", "talos");
+
+            assertThat(r.code()).as(r.all()).isZero();
+            assertThat(local.getRequestCount()).isEqualTo(2);
+            List<JsonNode> refused = home.audit("talos", "patch_refused");
+            assertThat(refused).hasSize(1);
+            assertThat(refused.get(0).at("/details/violations").toString()).contains("other/notes.md");
+            assertThat(home.git("show", "ai/orchestrator-stage1:cluster/talos.yaml")).contains("port: 6443");
+            assertThat(home.git("show", "ai/orchestrator-stage1:other/notes.md")).isEqualTo("notes\n");
+            assertThat(home.git("log", "-1", "--format=%B", "ai/orchestrator-stage1")).contains("Engine-Source: executor");
+            // The local model is not the API: its calls do not count against the budget.
+            assertThat(home.audit("talos", "model_call")).isEmpty();
+            String sent = ChatCompletions.body(local.takeRequest());
+            assertThat(sent).contains("qwen2.5-coder").doesNotContain("sk-must-never-reach-the-executor");
+        }
+    }
 }
