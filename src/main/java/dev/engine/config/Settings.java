@@ -26,7 +26,8 @@ public record Settings(
         int logTailLines,
         Duration defaultStageTimeout,
         Optional<String> executorCommand,
-        Duration executorTimeout) {
+        Duration executorTimeout,
+        Optional<String> notifyWebhookUrl) {
 
     public static final SettingKey<Integer> EXECUTOR_RETRY_THRESHOLD =
             new SettingKey<>("executor_retry_threshold", "3", wholeNumber(0));
@@ -46,14 +47,18 @@ public record Settings(
             new SettingKey<>("executor_command", "", Settings::optionalCommand);
     public static final SettingKey<Duration> EXECUTOR_TIMEOUT =
             new SettingKey<>("executor_timeout", "10m", Settings::positiveDuration);
+    /** Where `engine watch` POSTs its notifications (give_up, drift, a commit waiting for review); empty: none. */
+    public static final SettingKey<Optional<String>> NOTIFY_WEBHOOK_URL =
+            new SettingKey<>("notify_webhook_url", "", Settings::optionalWebhookUrl);
 
     /** Every setting, in the order `engine config` should show them. */
     public static final List<SettingKey<?>> KEYS = List.of(
             EXECUTOR_RETRY_THRESHOLD, API_CALL_BUDGET, STAGE_API_CALL_CAP, AI_BRANCH, MAX_ATTEMPTS_PER_RUN,
-            LOG_TAIL_LINES, STAGE_TIMEOUT, EXECUTOR_COMMAND, EXECUTOR_TIMEOUT);
+            LOG_TAIL_LINES, STAGE_TIMEOUT, EXECUTOR_COMMAND, EXECUTOR_TIMEOUT, NOTIFY_WEBHOOK_URL);
 
     public Settings {
         executorCommand = executorCommand == null ? Optional.empty() : executorCommand;
+        notifyWebhookUrl = notifyWebhookUrl == null ? Optional.empty() : notifyWebhookUrl;
     }
 
     public static Optional<SettingKey<?>> key(String name) {
@@ -131,7 +136,8 @@ public record Settings(
                 get(v, LOG_TAIL_LINES),
                 get(v, STAGE_TIMEOUT),
                 get(v, EXECUTOR_COMMAND),
-                get(v, EXECUTOR_TIMEOUT));
+                get(v, EXECUTOR_TIMEOUT),
+                get(v, NOTIFY_WEBHOOK_URL));
     }
 
     // ---- parsers: each message completes "<where>: " ----
@@ -163,6 +169,28 @@ public record Settings(
 
     private static Optional<String> optionalCommand(String raw) {
         return raw.isBlank() ? Optional.empty() : Optional.of(raw.strip());
+    }
+
+    /**
+     * Webhook URLs (Slack, ntfy, Matrix hooks) often carry a secret token in the path, so the
+     * message names what is wrong without echoing the value.
+     */
+    private static Optional<String> optionalWebhookUrl(String raw) {
+        if (raw.isBlank()) {
+            return Optional.empty();
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(raw.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a valid URL (" + e.getReason() + ")");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("expected an http:// or https:// URL with a host"
+                    + (scheme.isEmpty() ? "" : ", got a " + scheme + ": URL"));
+        }
+        return Optional.of(uri.toString());
     }
 
     private static String aiBranchName(String raw) {
