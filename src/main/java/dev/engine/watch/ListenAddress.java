@@ -21,7 +21,7 @@ public record ListenAddress(String host, int port) {
         }
         int port = Integer.parseInt(m.group(2));
         if (port > 65535) {
-            throw new IllegalArgumentException("port must be 0-65535, got " + port);
+            throw new IllegalArgumentException("port must be 0-65535, got " + port + " in '" + text + "' (e.g. 127.0.0.1:8787)");
         }
         String host = m.group(1);
         return new ListenAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port);

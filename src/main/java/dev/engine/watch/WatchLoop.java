@@ -105,7 +105,7 @@ public final class WatchLoop {
         return view;
     }
 
-    public Outcome run() throws IOException {
+    public Outcome run() {
         pendingAiCommits = p.pendingAiCommits().get().orElse(0);
         try (AutoCloseable wake = p.cancellation().onCancel(stop::countDown)) {
             while (!p.cancellation().isCancelled() && (options.maxCycles() == 0 || cycles < options.maxCycles())) {
@@ -130,17 +130,21 @@ public final class WatchLoop {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             throw e;
         } catch (Exception e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException(e); // only closing the wake-up hook declares Exception
         }
-        boolean allGreen = true;
-        Map<String, StageStatus> statuses = p.state().statuses();
-        for (StageSpec s : p.order()) {
-            allGreen &= statuses.getOrDefault(s.name(), StageStatus.IDLE) == StageStatus.GREEN;
+        return new Outcome(cycles, p.cancellation().isCancelled(), allGreen());
+    }
+
+    private boolean allGreen() {
+        try {
+            Map<String, StageStatus> statuses = p.state().statuses();
+            return p.order().stream().allMatch(s -> statuses.getOrDefault(s.name(), StageStatus.IDLE) == StageStatus.GREEN);
+        } catch (IOException e) {
+            return false; // the cycles already reported why the state cannot be read
         }
-        return new Outcome(cycles, p.cancellation().isCancelled(), allGreen);
     }
 
     /** One pass over the stages. Package-private so tests can drive cycles one at a time. */
