@@ -31,6 +31,7 @@ import picocli.CommandLine.Model.CommandSpec;
         subcommands = {
             RunCommand.class, StatusCommand.class, ResetCommand.class, AuditCommand.class,
             HashCommand.class, CaseCommand.class, ValidateCommand.class, PatchCommand.class, ReviewCommand.class, DemoCommand.class,
+            WatchCommand.class,
         })
 public final class EngineCommand implements Runnable {
     final CliContext ctx;

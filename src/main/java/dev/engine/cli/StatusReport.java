@@ -21,6 +21,16 @@ record StatusReport(String home, String workspace, List<Row> stages, String aiBr
                Long lastDurationMs, Integer lastExit, String lastLog, boolean inContextMap) {}
 
     static StatusReport build(Session s) throws IOException {
+        boolean held = EngineLock.isHeld(s.layout().stateDir());
+        return build(s, held, held ? EngineLock.readHolder(s.layout().stateDir().resolve(EngineLock.FILE)) : null);
+    }
+
+    /**
+     * For a command that holds the lock itself (watch serving /api/status): it must not probe or
+     * read the lock file, because closing any descriptor of that file releases the process's own
+     * POSIX lock on it. So the holder says who holds the lock.
+     */
+    static StatusReport build(Session s, boolean held, String holder) throws IOException {
         Map<String, StageStatus> statuses = s.state().statuses();
         Map<String, StageInfo> infos = s.state().infos();
         List<String> names = s.knownStages();
@@ -39,9 +49,8 @@ record StatusReport(String home, String workspace, List<Row> stages, String aiBr
                     s.settings().stageApiCallCap(), tokens, info.lastRun(), info.lastDurationMs(), info.lastExit(),
                     info.lastLog(), s.map().stage(name).isPresent()));
         }
-        boolean held = EngineLock.isHeld(s.layout().stateDir());
         return new StatusReport(s.layout().home().toString(), s.layout().workspace().toString(), rows,
                 s.settings().aiBranch(), PendingCommits.count(s.layout().workspace(), s.settings().aiBranch()).orElse(null),
-                s.state().aiBranchSync().orElse(null), held, held ? EngineLock.readHolder(s.layout().stateDir().resolve(EngineLock.FILE)) : null);
+                s.state().aiBranchSync().orElse(null), held, held ? holder : null);
     }
 }

@@ -33,7 +33,7 @@ import java.util.function.Supplier;
  * Builds the convergence loop's parts from a session: the one place where `run` and `watch`
  * decide which executor, escalator and checkout a stage gets.
  */
-final class Wiring {
+final class Wiring implements AutoCloseable {
     static final String DEFAULT_OPENAI_URL = "https://api.openai.com/v1";
 
     private final Session s;
@@ -67,11 +67,7 @@ final class Wiring {
 
     ConvergenceLoop.Parts parts(Escalator escalator, Executor executor) {
         PrintStream out = root.ctx.out();
-        Map<String, String> stageEnv = new java.util.HashMap<>(root.ctx.env());
-        // The checkout has no .git of its own: without a ceiling a stage's `git` would find the
-        // user's repository above it and could change their working tree (I1).
-        stageEnv.put("GIT_CEILING_DIRECTORIES", checkout.dir().getParent().toString());
-        StageRunner runner = new StageRunner(new StageRunner.Options(checkout.dir(), stageEnv,
+        StageRunner runner = new StageRunner(new StageRunner.Options(checkout.dir(), stageEnv(),
                 s.settings().defaultStageTimeout(), root.interactive(), root.verbose, root.ctx.err(), root.ctx.clock(),
                 dev.engine.stage.ssh.SshOptions.from(s.settings())));
         ConvergenceLoop.BeforeAttempt sync = stage -> {
@@ -85,6 +81,15 @@ final class Wiring {
         return new ConvergenceLoop.Parts(s.state(), s.audit(), runner, new Fingerprinter(s.settings().logTailLines()),
                 executor, escalator, root.ctx.clock(), root.ctx.cancellation(), out, s.layout().logsDir(),
                 s.layout().home(), s.map().stageNames(), sync);
+    }
+
+    /** The environment stage commands and success checks run with. */
+    Map<String, String> stageEnv() {
+        Map<String, String> env = new java.util.HashMap<>(root.ctx.env());
+        // The checkout has no .git of its own: without a ceiling a stage's `git` would find the
+        // user's repository above it and could change their working tree (I1).
+        env.put("GIT_CEILING_DIRECTORIES", checkout.dir().getParent().toString());
+        return env;
     }
 
     Escalator escalator() {
@@ -153,7 +158,8 @@ final class Wiring {
                 s.settings().maxAttemptsPerRun(), escalator.unavailable());
     }
 
-    void close() {
+    @Override
+    public void close() {
         if (apiClient != null) {
             apiClient.close();
         }

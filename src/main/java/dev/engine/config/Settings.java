@@ -43,7 +43,8 @@ public record Settings(
         int diagnosticsOutputCap,
         Optional<Path> sshIdentityFile,
         Path sshKnownHosts,
-        Duration sshConnectTimeout) {
+        Duration sshConnectTimeout,
+        Optional<String> notifyWebhookUrl) {
 
     public static final SettingKey<Integer> EXECUTOR_RETRY_THRESHOLD =
             new SettingKey<>("executor_retry_threshold", "3", wholeNumber(0));
@@ -99,13 +100,17 @@ public record Settings(
     public static final SettingKey<Integer> DIAGNOSTICS_OUTPUT_CAP =
             new SettingKey<>("diagnostics_output_cap", "64k", Settings::byteSize);
 
+    /** Where `engine watch` POSTs its notifications (give_up, drift, a commit waiting for review); empty: none. */
+    public static final SettingKey<Optional<String>> NOTIFY_WEBHOOK_URL =
+            new SettingKey<>("notify_webhook_url", "", Settings::optionalWebhookUrl);
+
     /** Every setting, in the order `engine config` should show them. */
     public static final List<SettingKey<?>> KEYS = List.of(
             EXECUTOR_RETRY_THRESHOLD, API_CALL_BUDGET, STAGE_API_CALL_CAP, AI_BRANCH, MAX_ATTEMPTS_PER_RUN,
             LOG_TAIL_LINES, STAGE_TIMEOUT, EXECUTOR_COMMAND, EXECUTOR_TIMEOUT, EXECUTOR_KIND, EXECUTOR_BASE_URL,
             EXECUTOR_MODEL, EXECUTOR_ENV, EXECUTOR_OUTPUT_CAP, CASE_TOKEN_BUDGET, OPENAI_BASE_URL, OPENAI_MODEL,
             OPENAI_TIMEOUT, OPENAI_MAX_RETRIES, DIAGNOSTICS_TIMEOUT, DIAGNOSTICS_OUTPUT_CAP, SSH_IDENTITY_FILE,
-            SSH_KNOWN_HOSTS, SSH_CONNECT_TIMEOUT);
+            SSH_KNOWN_HOSTS, SSH_CONNECT_TIMEOUT, NOTIFY_WEBHOOK_URL);
 
     public Settings {
         executorCommand = executorCommand == null ? Optional.empty() : executorCommand;
@@ -113,6 +118,7 @@ public record Settings(
         executorModel = executorModel == null ? Optional.empty() : executorModel;
         executorEnv = List.copyOf(executorEnv);
         sshIdentityFile = sshIdentityFile == null ? Optional.empty() : sshIdentityFile;
+        notifyWebhookUrl = notifyWebhookUrl == null ? Optional.empty() : notifyWebhookUrl;
     }
 
     /** The executor kind after {@code auto} is resolved. */
@@ -213,7 +219,8 @@ public record Settings(
                 get(v, DIAGNOSTICS_OUTPUT_CAP),
                 get(v, SSH_IDENTITY_FILE),
                 get(v, SSH_KNOWN_HOSTS),
-                get(v, SSH_CONNECT_TIMEOUT));
+                get(v, SSH_CONNECT_TIMEOUT),
+                get(v, NOTIFY_WEBHOOK_URL));
     }
 
     // ---- parsers: each message completes "<where>: " ----
@@ -326,6 +333,28 @@ public record Settings(
         } catch (InvalidPathException e) {
             throw new IllegalArgumentException("not a valid path: '" + raw + "'");
         }
+    }
+
+    /**
+     * Webhook URLs (Slack, ntfy, Matrix hooks) often carry a secret token in the path, so the
+     * message names what is wrong without echoing the value.
+     */
+    private static Optional<String> optionalWebhookUrl(String raw) {
+        if (raw.isBlank()) {
+            return Optional.empty();
+        }
+        java.net.URI uri;
+        try {
+            uri = new java.net.URI(raw.strip());
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalArgumentException("not a valid URL (" + e.getReason() + ")");
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+            throw new IllegalArgumentException("expected an http:// or https:// URL with a host"
+                    + (scheme.isEmpty() ? "" : ", got a " + scheme + ": URL"));
+        }
+        return Optional.of(uri.toString());
     }
 
     private static String aiBranchName(String raw) {

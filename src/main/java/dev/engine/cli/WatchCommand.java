@@ -1,0 +1,247 @@
+package dev.engine.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.engine.config.ConfigException;
+import dev.engine.config.Durations;
+import dev.engine.config.StageSpec;
+import dev.engine.escalation.Escalator;
+import dev.engine.git.PendingCommits;
+import dev.engine.reconcile.ConvergenceLoop;
+import dev.engine.reconcile.Policy;
+import dev.engine.state.EngineLock;
+import dev.engine.state.Json;
+import dev.engine.state.LockHeldException;
+import dev.engine.watch.ListenAddress;
+import dev.engine.watch.LockWatch;
+import dev.engine.watch.Notification;
+import dev.engine.watch.Notifier;
+import dev.engine.watch.StageFigures;
+import dev.engine.watch.StatusSource;
+import dev.engine.watch.SuccessChecks;
+import dev.engine.watch.WatchEndpoints;
+import dev.engine.watch.WatchLoop;
+import dev.engine.watch.WatchMetrics;
+import dev.engine.watch.WatchServer;
+import dev.engine.watch.WebhookNotifier;
+import java.io.IOException;
+import java.net.BindException;
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+
+@Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
+        description = {
+            "Long-running: converge every stage as `run all` does, then keep the stages green. Each cycle walks the "
+                    + "stages in dependency order; a stage that is not green holds back, for that cycle, the stages that "
+                    + "depend on it (a stage without depends_on depends on every stage before it).",
+            "",
+            "Drift: every interval, green stages get their success_checks re-run. A failing check makes the stage "
+                    + "failed with reason `drift: <check> exited N` (audit event drift, a notification, the checks' output "
+                    + "in logs/<stage>/<stage>_<time>_drift.log), and it is converged again at once. A stage without "
+                    + "success_checks cannot be checked for drift; once green it is left alone (listed at start).",
+            "",
+            "Backoff: a stage that stays failed is converged again after interval x 2^failures (at most 12 "
+                    + "intervals or 1h) instead of every cycle; /api/status shows when. give_up stages are skipped.",
+            "",
+            "Resetting a stage: watch holds the engine lock for its whole life, so `engine reset` (like `run`, "
+                    + "`review approve` or a second `watch`) exits 3 while watch runs. Stop watch (SIGTERM or Ctrl-C: "
+                    + "the running stage is stopped cleanly, exit 0), run `engine reset <stage>`, start watch again. "
+                    + "Each cycle re-reads state/stage_status.json, so a status set back to idle by other means is "
+                    + "honoured too. context_map.yaml is read once, at start: restart watch after editing it.",
+            "",
+            "HTTP endpoints (GET only, no authentication; loopback unless --allow-remote):",
+            "  /healthz     200 `ok` while the process lives",
+            "  /readyz      200 when state is readable and the lock is held,",
+            "               else 503 and why",
+            "  /api/status  the `engine status --json` document plus a `watch` object",
+            "               (cycles, next cycle, backoff per stage)",
+            "  /metrics     Prometheus text format: engine_stage_status,",
+            "               engine_stage_attempts_total, engine_api_calls_total,",
+            "               engine_api_tokens_total, engine_patches_total,",
+            "               engine_stage_last_run_timestamp_seconds,",
+            "               engine_stage_last_run_duration_seconds,",
+            "               engine_watch_cycles_total, engine_drift_total",
+            "",
+            "Notifications: with notify_webhook_url set (in the engine: block of context_map.yaml, or as "
+                    + "NOTIFY_WEBHOOK_URL) a JSON POST {event, stage, reason, time, host} goes out on give_up, drift, "
+                    + "and when new AI commits wait for review (event review_pending); up to 3 tries from a background "
+                    + "thread. A failure is reported on stderr and as audit event notify_failed, never fatal. "
+                    + "(A top-level `notify:` block in context_map.yaml is not read.)",
+        })
+final class WatchCommand implements Callable<Integer> {
+    @ParentCommand
+    EngineCommand root;
+
+    @Option(names = "--interval", defaultValue = "5m", converter = IntervalConverter.class, paramLabel = "DURATION",
+            description = "Time between the end of one cycle and the start of the next (e.g. 30s, 5m, 1h). Default: ${DEFAULT-VALUE}.")
+    Duration interval;
+
+    @Option(names = "--listen", defaultValue = "127.0.0.1:8787", converter = ListenConverter.class, paramLabel = "HOST:PORT",
+            description = "Address of the HTTP endpoints; port 0 picks a free port (the bound address is printed). Default: ${DEFAULT-VALUE}.")
+    ListenAddress listen;
+
+    @Option(names = "--allow-remote",
+            description = "Allow --listen on an address that is not loopback. The endpoints have no authentication: anyone who can reach the port reads status and metrics.")
+    boolean allowRemote;
+
+    @Option(names = "--max-cycles", hidden = true, defaultValue = "0", paramLabel = "N",
+            description = "Stop after N cycles (tests and benchmarks); 0: until stopped.")
+    long maxCycles;
+
+    @Override
+    public Integer call() throws ConfigException, IOException, LockHeldException {
+        if (!listen.loopback() && !allowRemote) {
+            return usage("--listen " + listen + " is not a loopback address. The endpoints have no authentication;"
+                    + " add --allow-remote to serve them on the network anyway, or listen on 127.0.0.1:PORT and put a"
+                    + " proxy with authentication in front.");
+        }
+        if (maxCycles < 0) {
+            return usage("--max-cycles must be 0 (no limit) or more, got " + maxCycles);
+        }
+        Session s = Session.open(root);
+        List<StageSpec> order = s.map().inDependencyOrder();
+        if (root.ctx.signals()) {
+            Signals.install(root.ctx.cancellation(), root.ctx.err());
+        }
+        try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine watch")) {
+            LockWatch lockWatch = LockWatch.of(lock.file());
+            String holder = "pid " + ProcessHandle.current().pid() + ", engine watch, since " + Instant.now();
+            WatchMetrics metrics = new WatchMetrics(s.audit().file());
+            Notifier notifier = notifier(s);
+            Wiring wiring = new Wiring(s, root);
+            WatchParts w = wiring(s, wiring);
+            WatchLoop loop = new WatchLoop(new WatchLoop.Parts(order, s.state(), s.audit(), w.converger(), w.checks(),
+                    w.beforeConverging(), () -> PendingCommits.count(s.layout().workspace(), s.settings().aiBranch()),
+                    notifier, metrics, root.ctx.clock(), root.ctx.cancellation(), root.ctx.out(), root.ctx.err(),
+                    Notification.localHost(root.ctx.env())), new WatchLoop.Options(interval, maxCycles));
+            WatchEndpoints endpoints = new WatchEndpoints(statusSource(s, holder, lockWatch), loop::view, metrics, s.state(), lockWatch);
+            WatchServer server;
+            try {
+                server = WatchServer.start(listen.resolve(), endpoints);
+            } catch (BindException e) {
+                notifier.close();
+                return usage("cannot listen on " + listen + ": " + e.getMessage()
+                        + "; choose another address with --listen HOST:PORT (port 0 picks a free one)");
+            }
+            try (notifier; server; Wiring closing = wiring) {
+                String bound = ListenAddress.format(server.address());
+                root.ctx.out().println("engine watch: listening on http://" + bound + " (/healthz /readyz /api/status /metrics)");
+                if (!listen.loopback()) {
+                    root.ctx.err().println("engine watch: WARNING: serving on " + bound + ", reachable from the network;"
+                            + " the endpoints have no authentication");
+                }
+                root.ctx.out().println("engine watch: " + order.size() + " stage(s), every " + Durations.format(interval)
+                        + (notifier.stats().target() == null ? "" : "; notifications to " + notifier.stats().target()));
+                if (!loop.unverifiable().isEmpty()) {
+                    root.ctx.out().println("engine watch: no success_checks, so drift cannot be detected for: "
+                            + String.join(", ", loop.unverifiable()));
+                }
+                Recovery.recoverInterrupted(s);
+                s.audit().append(null, "watch_started", started(bound, loop.unverifiable()));
+                WatchLoop.Outcome outcome = loop.run();
+                s.audit().append(null, "watch_finished", Map.of("cycles", outcome.cycles(), "all_green", outcome.allGreen(),
+                        "stopped_by_signal", outcome.stoppedBySignal()));
+                lockWatch.released();
+                // A stop by signal is the normal end of a daemon (DESIGN.md §3); --max-cycles ends like `run all`.
+                return outcome.stoppedBySignal() || outcome.allGreen() ? 0 : 1;
+            }
+        }
+    }
+
+    /** The parts watch converges and verifies with. */
+    private record WatchParts(WatchLoop.Converger converger, WatchLoop.Checks checks, WatchLoop.Step beforeConverging) {}
+
+    /**
+     * How watch converges a stage: exactly the parts `engine run` gets from {@link Wiring}
+     * (executor, escalation, the AI-branch checkout); success checks run in that checkout too.
+     */
+    private WatchParts wiring(Session s, Wiring w) throws ConfigException, IOException {
+        Escalator escalator = w.escalator();
+        ConvergenceLoop loop = new ConvergenceLoop(w.parts(escalator, w.executor()));
+        Policy policy = Wiring.policy(s, escalator);
+        SuccessChecks checks = new SuccessChecks(w.checkout().dir(), w.stageEnv(), s.settings().defaultStageTimeout(),
+                s.layout().logsDir(), s.layout().home(), root.ctx.clock(), root.ctx.cancellation());
+        return new WatchParts(stage -> loop.converge(stage, policy), checks, () -> {
+            AiBranchSyncStep.run(s);
+            w.checkout().sync();
+        });
+    }
+
+    /** A usage error said in one line, without the long help picocli would print after it. */
+    private int usage(String message) {
+        root.ctx.err().println("engine watch: " + message);
+        return Main.USAGE;
+    }
+
+    private Notifier notifier(Session s) {
+        return s.settings().notifyWebhookUrl()
+                .<Notifier>map(url -> new WebhookNotifier(WebhookNotifier.Options.defaults(URI.create(url)), s.audit(), root.ctx.err()))
+                .orElse(Notifier.NONE);
+    }
+
+    /** /api/status and /metrics read the very document `engine status --json` prints. */
+    private static StatusSource statusSource(Session s, String holder, LockWatch lock) {
+        ObjectMapper json = Json.mapper();
+        return () -> {
+            // Not StatusReport.build(s): probing the lock file from this process would release our lock.
+            boolean held = lock.problem().isEmpty();
+            StatusReport report = StatusReport.build(s, held, holder);
+            List<StageFigures> figures = report.stages().stream().map(r -> new StageFigures(r.name(), r.status(),
+                    r.attemptCounter(), r.stageApiCalls(), r.tokens(), epochSeconds(r.lastRun()),
+                    r.lastDurationMs() == null ? null : r.lastDurationMs() / 1000.0)).toList();
+            return new StatusSource.Reading((ObjectNode) json.valueToTree(report), figures);
+        };
+    }
+
+    private static Double epochSeconds(String instant) {
+        try {
+            return instant == null ? null : Instant.parse(instant).toEpochMilli() / 1000.0;
+        } catch (java.time.format.DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    private Map<String, Object> started(String bound, List<String> unverifiable) {
+        Map<String, Object> d = new LinkedHashMap<>();
+        d.put("pid", ProcessHandle.current().pid());
+        d.put("interval_ms", interval.toMillis());
+        d.put("listen", bound);
+        d.put("unverifiable", unverifiable);
+        return d;
+    }
+
+    static final class IntervalConverter implements CommandLine.ITypeConverter<Duration> {
+        @Override
+        public Duration convert(String value) {
+            try {
+                Duration d = Durations.parse(value);
+                if (d.isZero()) {
+                    throw new CommandLine.TypeConversionException("the interval must be longer than zero, got '" + value + "'");
+                }
+                return d;
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+
+    static final class ListenConverter implements CommandLine.ITypeConverter<ListenAddress> {
+        @Override
+        public ListenAddress convert(String value) {
+            try {
+                return ListenAddress.parse(value);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.TypeConversionException(e.getMessage());
+            }
+        }
+    }
+}

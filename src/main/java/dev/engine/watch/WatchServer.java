@@ -1,0 +1,121 @@
+package dev.engine.watch;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/**
+ * watch's HTTP endpoints on the JDK's built-in server: {@code /healthz}, {@code /readyz},
+ * {@code /api/status} and {@code /metrics}, GET (and HEAD) only. One request is served at a time
+ * on one daemon thread: the endpoints are for a scraper and an operator, and a single thread keeps
+ * a burst of requests from costing memory or state reads in parallel.
+ */
+public final class WatchServer implements AutoCloseable {
+
+    /** What the endpoints serve. */
+    public interface Endpoints {
+        /** Empty when ready, else why not. */
+        java.util.Optional<String> notReady();
+
+        byte[] statusJson() throws IOException;
+
+        void writeMetrics(OutputStream out) throws IOException;
+
+        String metricsContentType();
+    }
+
+    private final HttpServer server;
+    private final ExecutorService thread;
+
+    private WatchServer(HttpServer server, ExecutorService thread) {
+        this.server = server;
+        this.thread = thread;
+    }
+
+    /** Binds {@code address} and starts serving. */
+    public static WatchServer start(InetSocketAddress address, Endpoints endpoints) throws IOException {
+        HttpServer server = HttpServer.create(address, 16);
+        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "engine-http");
+            t.setDaemon(true);
+            return t;
+        });
+        server.setExecutor(thread);
+        server.createContext("/", exchange -> {
+            try (exchange) {
+                route(exchange, endpoints);
+            } catch (IOException | RuntimeException e) {
+                // the client went away, or an endpoint failed after the headers went out: nothing more to send
+            }
+        });
+        server.start();
+        return new WatchServer(server, thread);
+    }
+
+    /** The bound address (with the real port when 0 was asked for). */
+    public InetSocketAddress address() {
+        return server.getAddress();
+    }
+
+    private static void route(HttpExchange ex, Endpoints endpoints) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        boolean known = path.equals("/healthz") || path.equals("/readyz") || path.equals("/api/status") || path.equals("/metrics");
+        if (!known) {
+            text(ex, 404, "not found: try /healthz, /readyz, /api/status or /metrics\n");
+            return;
+        }
+        String method = ex.getRequestMethod();
+        if (!method.equals("GET") && !method.equals("HEAD")) {
+            ex.getResponseHeaders().set("Allow", "GET, HEAD");
+            text(ex, 405, "method not allowed: " + path + " answers GET only\n");
+            return;
+        }
+        try {
+            switch (path) {
+                case "/healthz" -> text(ex, 200, "ok\n");
+                case "/readyz" -> {
+                    java.util.Optional<String> why = endpoints.notReady();
+                    text(ex, why.isEmpty() ? 200 : 503, why.map(w -> "not ready: " + w + "\n").orElse("ready\n"));
+                }
+                case "/api/status" -> send(ex, 200, "application/json; charset=utf-8", endpoints.statusJson());
+                default -> {
+                    ByteArrayOutputStream body = new ByteArrayOutputStream(8192);
+                    endpoints.writeMetrics(body);
+                    send(ex, 200, endpoints.metricsContentType(), body.toByteArray());
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            // e.g. a state file that is not valid JSON: the operator sees why instead of a dropped connection
+            text(ex, 500, "error: " + e.getMessage() + "\n");
+        }
+    }
+
+    private static void text(HttpExchange ex, int code, String body) throws IOException {
+        send(ex, code, "text/plain; charset=utf-8", body.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void send(HttpExchange ex, int code, String contentType, byte[] body) throws IOException {
+        ex.getResponseHeaders().set("Content-Type", contentType);
+        ex.getResponseHeaders().set("Cache-Control", "no-store");
+        if (ex.getRequestMethod().equals("HEAD")) {
+            ex.sendResponseHeaders(code, -1);
+            return;
+        }
+        ex.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(body);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        thread.shutdownNow();
+    }
+}
