@@ -44,3 +44,25 @@ if [ -f "$jsa" ]; then
   time_cmd "engine status (launcher flags + AppCDS archive)" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$jsa" -- status
   time_cmd "engine --help (launcher flags + AppCDS archive)" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$jsa" -- --help
 fi
+
+quick=0; for a in "$@"; do [ "$a" = "--quick" ] && quick=1; done
+
+echo
+echo "4. Patch check + AI-branch commit on a large repository (median after 2 warm-ups)"
+if [ "$quick" = 1 ]; then
+  java -cp "$cp" dev.engine.bench.PatchCommitBench 2000 400 5
+else
+  java -cp "$cp" dev.engine.bench.PatchCommitBench 10000 2000 9
+fi
+
+echo
+echo "5. Case-file build (20 files x 2,000 lines) and the talos case next to the bash loop's prompt"
+java -cp "$cp" dev.engine.escalation.casefile.CaseFileBench 24000 | sed 's/^/   /'
+
+echo
+echo "6. Memory of engine watch (3 fake stages with success checks, 10 ms interval)"
+if [ "$quick" = 1 ]; then
+  java -cp "$cp" dev.engine.bench.WatchMemoryBench 100 1000 | sed 's/^/   /'
+else
+  java -cp "$cp" dev.engine.bench.WatchMemoryBench 100 1000 10000 | sed 's/^/   /'
+fi

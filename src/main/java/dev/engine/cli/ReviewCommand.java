@@ -141,6 +141,7 @@ final class ReviewCommand implements Callable<Integer> {
                     root.ctx.out().println("nothing to approve: no AI commits waiting on " + ai.branchName());
                     return 0;
                 }
+                String stage = stageOf(ai.pending(), target.all ? null : what);
                 ApproveResult r = ai.approve(what);
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("commit", what);
@@ -148,14 +149,14 @@ final class ReviewCommand implements Callable<Integer> {
                     d.put("approved", m.approved());
                     d.put("fast_forward", m.fastForward());
                     d.put("main", m.newMain().name());
-                    s.audit().append(null, "approved", d);
+                    s.audit().append(stage, "approved", d);
                     root.ctx.out().println("approved " + m.approved() + " commit(s): " + ai.mainBranch() + " is now "
                             + m.newMain().abbreviate(10).name() + (m.fastForward() ? " (fast-forward)" : " (merge commit)"));
                     return 0;
                 }
                 ApproveResult.Conflict c = (ApproveResult.Conflict) r;
                 d.put("conflicts", c.paths());
-                s.audit().append(null, "approve_refused", d);
+                s.audit().append(stage, "approve_refused", d);
                 root.ctx.out().println("not approved: merging into " + ai.mainBranch() + " would conflict in " + String.join(", ", c.paths())
                         + "; nothing was changed");
                 return 1;
@@ -184,6 +185,7 @@ final class ReviewCommand implements Callable<Integer> {
             Session s = Session.open(root);
             try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine review reject");
                  AiBranch ai = open(s)) {
+                String stage = stageOf(ai.pending(), commit);
                 RejectResult r = ai.reject(commit, reason);
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("commit", commit);
@@ -191,14 +193,14 @@ final class ReviewCommand implements Callable<Integer> {
                 if (r instanceof RejectResult.Rejected ok) {
                     d.put("rejected", ok.rejectedSha());
                     d.put("replayed", ok.replayed());
-                    s.audit().append(null, "rejected", d);
+                    s.audit().append(stage, "rejected", d);
                     root.ctx.out().println("rejected " + ok.rejectedSha().substring(0, 10) + "; " + ok.replayed()
                             + " later commit(s) kept on " + ai.branchName());
                     return 0;
                 }
                 RejectResult.Conflict c = (RejectResult.Conflict) r;
                 d.put("conflicts", c.paths());
-                s.audit().append(null, "reject_refused", d);
+                s.audit().append(stage, "reject_refused", d);
                 root.ctx.out().println("not rejected: the later commit " + c.commitSha().substring(0, 10) + " depends on it (conflict in "
                         + String.join(", ", c.paths()) + "); nothing was changed");
                 return 1;
@@ -206,5 +208,19 @@ final class ReviewCommand implements Callable<Integer> {
                 return refused(root, e);
             }
         }
+    }
+
+    /**
+     * The stage a review decision is about, so `audit --stage` shows it: the commit's stage, or,
+     * for --all (commitish null), the one stage every pending commit shares; null when mixed or unknown.
+     */
+    static String stageOf(java.util.List<dev.engine.git.PendingCommit> pending, String commitish) {
+        java.util.Set<String> stages = new java.util.LinkedHashSet<>();
+        for (dev.engine.git.PendingCommit c : pending) {
+            if (commitish == null || c.sha().startsWith(commitish.toLowerCase(java.util.Locale.ROOT))) {
+                stages.add(c.stage());
+            }
+        }
+        return stages.size() == 1 ? stages.iterator().next() : null;
     }
 }

@@ -109,6 +109,7 @@ class ReviewCommandTest {
         assertThat(Files.readString(home.ws.resolve("stages/talos.sh"))).contains("--wait-timeout 10m");
         assertThat(home.engine("review").out()).contains("no AI commits waiting");
         assertThat(home.audit().stream().filter(n -> n.path("event").asText().equals("approved"))).hasSize(1);
+        assertThat(home.audit("talos", "approved")).as("the approval is filed under its stage").hasSize(1);
     }
 
     @Test
