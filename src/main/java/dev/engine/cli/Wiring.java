@@ -105,8 +105,12 @@ final class Wiring implements AutoCloseable {
             }
             return apiClient;
         };
-        return new ModelEscalator(new ModelEscalator.Setup(cases, landing, protectedFiles, s.map().stageNames(), env,
-                s.layout().diagnosticsLogsDir(), checkout.dir(), client, unavailable));
+        // Diagnostics are read-only cluster commands: they need the kubeconfig, not the model's key.
+        Map<String, String> diagnosticsEnv = new java.util.HashMap<>(stageEnv());
+        diagnosticsEnv.remove("OPENAI_API_KEY");
+        diagnosticsEnv.remove("EXECUTOR_API_KEY");
+        return new ModelEscalator(new ModelEscalator.Setup(cases, landing, protectedFiles, s.map().stageNames(), diagnosticsEnv,
+                s.layout().diagnosticsLogsDir(), checkout.dir(), client, unavailable, root.ctx.cancellation()));
     }
 
     Executor executor() throws ConfigException, IOException {

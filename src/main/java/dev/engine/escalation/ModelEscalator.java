@@ -47,7 +47,8 @@ public final class ModelEscalator implements Escalator {
      */
     public record Setup(CaseContext cases, PatchLanding landing, List<String> protectedFiles, List<String> allStages,
                         Map<String, String> diagnosticsEnv, Path diagnosticsDir, Path diagnosticsCwd,
-                        Supplier<ModelClient> client, Optional<String> unavailable) {}
+                        Supplier<ModelClient> client, Optional<String> unavailable,
+                        dev.engine.stage.Cancellation cancellation) {}
 
     private final Setup s;
 
@@ -73,15 +74,21 @@ public final class ModelEscalator implements Escalator {
         for (int version = 1; ; version++) {
             CaseFile caseFile = c.build(stage, req.fingerprint(), req.log(), version, diagnostics, refused);
             String caseName = prefix + "_case_v" + version + ".md";
-            c.write(caseName, caseFile.text());
+            // Reserved before anything is sent (I6); the case is written before the call, so a
+            // file named _case_vN.md is always one that was (or was about to be) sent.
             Optional<String> spent = budget.reserve();
             if (spent.isPresent()) {
-                audit(stage, "escalation_skipped", ordered("fingerprint", req.fingerprint(), "case", caseName, "reason", spent.get()));
-                return new EscalationOutcome.NoFix(spent.get() + "; case " + caseName + " was not sent", tokens);
+                audit(stage, "escalation_skipped", ordered("fingerprint", req.fingerprint(), "version", version, "reason", spent.get()));
+                return new EscalationOutcome.NoFix(spent.get() + "; case v" + version + " was not sent", tokens);
             }
+            c.write(caseName, caseFile.text());
             ModelReply reply;
             try {
-                reply = s.client().get().ask(SYSTEM_PROMPT, caseFile.text());
+                reply = askUnlessStopped(caseFile.text());
+            } catch (Stopped stopped) {
+                audit(stage, "model_call", ordered("fingerprint", req.fingerprint(), "case", caseName,
+                        "case_tokens", caseFile.tokens(), "error", "Stopped", "message", stopped.getMessage()));
+                return new EscalationOutcome.Unreachable(stopped.getMessage(), tokens);
             } catch (ModelException e) {
                 long used = e.totalTokens();
                 tokens += used;
@@ -115,6 +122,48 @@ public final class ModelEscalator implements Escalator {
                 default:
                     throw new IllegalStateException("unknown answer type " + answer.type());
             }
+        }
+    }
+
+    /** The engine was asked to stop while the model had not answered yet. */
+    private static final class Stopped extends Exception {
+        Stopped(String why) {
+            super("stopped (" + why + ") before the model answered; the call still counts against the budget");
+        }
+    }
+
+    /**
+     * A model call can take minutes; SIGTERM must not wait for it. The call runs on a daemon
+     * thread and is abandoned when the engine is told to stop (it was reserved, so it is counted).
+     */
+    private ModelReply askUnlessStopped(String caseText) throws ModelException, Stopped {
+        java.util.concurrent.CompletableFuture<ModelReply> call = new java.util.concurrent.CompletableFuture<>();
+        Thread worker = new Thread(() -> {
+            try {
+                call.complete(s.client().get().ask(SYSTEM_PROMPT, caseText));
+            } catch (Throwable t) {
+                call.completeExceptionally(t);
+            }
+        }, "model-call");
+        worker.setDaemon(true);
+        try (AutoCloseable hook = s.cancellation().onCancel(() -> call.cancel(false))) {
+            worker.start();
+            return call.get();
+        } catch (java.util.concurrent.CancellationException e) {
+            throw new Stopped(s.cancellation().reason());
+        } catch (java.util.concurrent.ExecutionException e) {
+            if (e.getCause() instanceof ModelException m) {
+                throw m;
+            }
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Stopped("interrupted");
+        } catch (Exception closing) {
+            throw new IllegalStateException(closing);
         }
     }
 

@@ -71,4 +71,19 @@ class CrashMidEscalationTest {
         assertThat(server.getRequestCount()).isEqualTo(3);
         assertThat(w.stateFile("stage_info.json").path("talos").path("reason").asText()).contains("budget");
     }
+
+    @Test
+    void sigterm_while_the_model_has_not_answered_stops_promptly_and_keeps_the_call_counted() throws Exception {
+        server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
+        EngineProcess engine = w.start("run", "talos");
+        assertThat(server.takeRequest(STARTUP.toSeconds(), TimeUnit.SECONDS)).as(engine.describe()).isNotNull();
+        engine.sigterm();
+        // The model timeout is 5 minutes: exiting within 30 s means the call was abandoned, not awaited.
+        assertThat(engine.waitFor(Duration.ofSeconds(30))).as(engine.describe()).isZero();
+        assertThat(w.status("talos")).isEqualTo("failed");
+        assertThat(w.stateFile("errors.json").toString()).contains("\"api_calls\":1");
+        assertThat(engine.stdout()).contains("stopped");
+        EngineProcess next = w.start("status");
+        assertThat(next.waitFor(Duration.ofSeconds(60))).as("the lock was released").isZero();
+    }
 }
