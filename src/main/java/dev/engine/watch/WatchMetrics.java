@@ -37,6 +37,9 @@ public final class WatchMetrics {
     private List<StageFigures> current = List.of();
 
     /** @param auditFile {@code state/audit.jsonl}, where patch events are counted from */
+    private final Counter apiCalls;
+    private final Counter apiTokens;
+
     public WatchMetrics(Path auditFile) {
         this.audit = new AuditTail(auditFile);
         GaugeWithCallback.builder().name("engine_stage_status")
@@ -48,8 +51,10 @@ public final class WatchMetrics {
                     }
                 })).register(registry);
         counter("engine_stage_attempts", "Attempts since the stage was last reset", StageFigures::attempts);
-        counter("engine_api_calls", "Model API calls of the stage since it was last green or reset", StageFigures::apiCalls);
-        counter("engine_api_tokens", "Model API tokens of the stage since it was last green or reset", StageFigures::tokens);
+        apiCalls = Counter.builder().name("engine_api_calls").help("Model API calls of the stage recorded in the audit trail (model_call events)")
+                .labelNames("stage").withoutExemplars().register(registry);
+        apiTokens = Counter.builder().name("engine_api_tokens").help("Model API tokens of the stage recorded in the audit trail")
+                .labelNames("stage").withoutExemplars().register(registry);
         gauge("engine_stage_last_run_timestamp_seconds", "Start of the stage's last attempt (Unix time)", StageFigures::lastRunEpochSeconds);
         gauge("engine_stage_last_run_duration_seconds", "Length of the stage's last attempt", StageFigures::lastDurationSeconds);
         patches = Counter.builder().name("engine_patches").help("Patches applied to or refused for the AI branch (audit events)")
@@ -94,16 +99,24 @@ public final class WatchMetrics {
         }
     }
 
-    /** Only lines that mention a patch event are parsed; the rest of the trail is skipped as text. */
+    /**
+     * Only lines that mention a patch or model-call event are parsed; the rest of the trail is
+     * skipped as text. Counting events (not state) keeps these counters monotonic across green
+     * and reset, as Prometheus expects.
+     */
     private void countPatch(String line) {
-        if (!line.contains("\"patch_applied\"") && !line.contains("\"patch_refused\"")) {
+        if (!line.contains("\"patch_applied\"") && !line.contains("\"patch_refused\"") && !line.contains("\"model_call\"")) {
             return;
         }
         try {
             JsonNode e = json.readTree(line);
             String event = e.path("event").asText();
+            String stage = e.path("stage").asText("");
             if (event.equals("patch_applied") || event.equals("patch_refused")) {
-                patches.labelValues(e.path("stage").asText(""), event.equals("patch_applied") ? "applied" : "refused").inc();
+                patches.labelValues(stage, event.equals("patch_applied") ? "applied" : "refused").inc();
+            } else if (event.equals("model_call")) {
+                apiCalls.labelValues(stage).inc();
+                apiTokens.labelValues(stage).inc(Math.max(0, e.path("details").path("tokens").asLong(0)));
             }
         } catch (IOException | RuntimeException e) {
             // a torn or foreign line: the audit command reports those; metrics just skip it

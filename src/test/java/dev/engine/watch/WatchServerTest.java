@@ -139,6 +139,9 @@ class WatchServerTest {
         metrics.cycleFinished();
         metrics.cycleFinished();
         metrics.drift("talos");
+        // API figures count model_call events, so they stay monotonic when a green stage clears errors.json.
+        String call = "{\"time\":\"2026-11-22T03:49:00Z\",\"stage\":\"talos\",\"event\":\"model_call\",\"details\":{\"tokens\":750}}\n";
+        append(stateDir.resolve("audit.jsonl"), call + call);
 
         HttpResponse<String> r = get("/metrics");
 
