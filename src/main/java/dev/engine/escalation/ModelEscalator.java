@@ -193,8 +193,23 @@ public final class ModelEscalator implements Escalator {
                                 List<DiagnosticOutput> outputs, List<RefusedRequest> refused) throws IOException {
         CaseContext c = s.cases();
         DiagnosticsPolicy policy = new DiagnosticsPolicy(stage.diagnostics(), s.diagnosticsEnv());
-        DiagnosticsRunner runner = new DiagnosticsRunner(s.diagnosticsCwd(), s.diagnosticsEnv(),
-                c.settings().diagnosticsTimeout(), c.settings().diagnosticsOutputCap(), s.diagnosticsDir(), c.redactor()::redact);
+        if (stage.host().isPresent()) {
+            try {
+                dev.engine.stage.ssh.SshTarget.parse(stage.host().get());
+            } catch (IllegalArgumentException bad) {
+                for (String command : commands) {
+                    refused.add(new RefusedRequest(c.redactor().redact(command), "the stage's host: is invalid: " + bad.getMessage()));
+                }
+                return;
+            }
+        }
+        DiagnosticsRunner runner = stage.host().isPresent()
+                ? new DiagnosticsRunner(s.diagnosticsCwd(), s.diagnosticsEnv(), c.settings().diagnosticsTimeout(),
+                        c.settings().diagnosticsOutputCap(), s.diagnosticsDir(), c.redactor()::redact,
+                        RemoteDiagnostics.over(dev.engine.stage.ssh.SshOptions.from(c.settings()),
+                                dev.engine.stage.ssh.SshTarget.parse(stage.host().get()), s.cancellation()))
+                : new DiagnosticsRunner(s.diagnosticsCwd(), s.diagnosticsEnv(), c.settings().diagnosticsTimeout(),
+                        c.settings().diagnosticsOutputCap(), s.diagnosticsDir(), c.redactor()::redact);
         for (String command : commands) {
             Verdict v = policy.check(command);
             if (v instanceof Verdict.Refused no) {

@@ -43,9 +43,33 @@ public final class DiagnosticsRunner {
     private final int outputCapBytes;
     private final Path outDir;
     private final UnaryOperator<String> redact;
+    private final RemoteShell remote;
+
+    /**
+     * Runs a diagnostic somewhere else (over SSH for a {@code host:} stage). It gets the pipeline
+     * as one POSIX command line whose every word is single-quoted, so the remote shell only
+     * splits at the pipes the allowlist already accepted.
+     */
+    @FunctionalInterface
+    public interface RemoteShell {
+        record Result(int exitCode, boolean timedOut) {}
+
+        Result run(String commandLine, java.io.OutputStream sink, Duration timeout) throws IOException;
+    }
+
+    public DiagnosticsRunner(Path cwd, Map<String, String> env, Duration timeout, int outputCapBytes, Path outDir,
+                             UnaryOperator<String> redact, RemoteShell remote) {
+        this(cwd, env, timeout, outputCapBytes, outDir, redact, Objects.requireNonNull(remote, "remote"), true);
+    }
 
     public DiagnosticsRunner(Path cwd, Map<String, String> env, Duration timeout, int outputCapBytes, Path outDir,
                              UnaryOperator<String> redact) {
+        this(cwd, env, timeout, outputCapBytes, outDir, redact, null, false);
+    }
+
+    private DiagnosticsRunner(Path cwd, Map<String, String> env, Duration timeout, int outputCapBytes, Path outDir,
+                             UnaryOperator<String> redact, RemoteShell remote, boolean remoteGiven) {
+        this.remote = remoteGiven ? remote : null;
         this.cwd = Objects.requireNonNull(cwd, "cwd");
         Map<String, String> copy = new HashMap<>();
         env.forEach((k, v) -> {
@@ -68,7 +92,7 @@ public final class DiagnosticsRunner {
 
     /** A command that is not found or cannot start is a result (exit 127/126), not an exception. */
     public DiagnosticResult run(Verdict.Allowed allowed, String stage) throws IOException {
-        Execution ex = execute(allowed.pipeline());
+        Execution ex = remote == null ? execute(allowed.pipeline()) : executeRemote(allowed.pipeline());
         String command = redact.apply(allowed.requested());
         String output = redact.apply(ex.output());
         Path file = write(stage, allowed, command, ex, output);
@@ -78,6 +102,33 @@ public final class DiagnosticsRunner {
     private record Execution(int exitCode, boolean timedOut, boolean truncated, String output, String note) {
         static Execution failed(int exitCode, String message) {
             return new Execution(exitCode, false, false, "[engine] " + message + "\n", message);
+        }
+    }
+
+    private Execution executeRemote(List<List<String>> pipeline) {
+        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        boolean[] cut = {false};
+        java.io.OutputStream capped = new java.io.OutputStream() {
+            @Override
+            public void write(int b) {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) {
+                int room = outputCapBytes - kept.size();
+                if (len > room) {
+                    cut[0] = true;
+                }
+                kept.write(b, off, Math.max(0, Math.min(room, len)));
+            }
+        };
+        try {
+            RemoteShell.Result r = remote.run(posix(pipeline), capped, timeout);
+            String note = r.timedOut() ? "timed out after " + human(timeout) : "";
+            return new Execution(r.timedOut() ? -1 : r.exitCode(), r.timedOut(), cut[0], decode(kept.toByteArray()), note);
+        } catch (IOException e) {
+            return Execution.failed(255, "remote run failed: " + e.getMessage());
         }
     }
 
@@ -286,6 +337,13 @@ public final class DiagnosticsRunner {
 
     private static String quote(String word) {
         return !word.isEmpty() && word.matches("[A-Za-z0-9_./=:,@%+-]+") ? word : "'" + word.replace("'", "'\\''") + "'";
+    }
+
+    /** Every word single-quoted: a remote shell expands nothing and splits only at the pipes. */
+    static String posix(List<List<String>> pipeline) {
+        return pipeline.stream()
+                .map(argv -> argv.stream().map(w -> "'" + w.replace("'", "'\\''") + "'").collect(Collectors.joining(" ")))
+                .collect(Collectors.joining(" | "));
     }
 
     private static String oneLine(String s) {
