@@ -66,6 +66,9 @@ final class DemoCommand implements Callable<Integer> {
 
             try (StandInModel model = new StandInModel(List.of(resource("demo/model/answer1.json"), resource("demo/model/answer2.json")))) {
                 Map<String, String> env = new HashMap<>(root.ctx.env());
+                // The user's own settings (a real model endpoint, another branch) must not leak into the demo.
+                dev.engine.config.Settings.KEYS.forEach(k -> env.remove(k.envVar()));
+                env.remove("EXECUTOR_API_KEY");
                 env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
                 env.put("CTRL_IP", "10.5.0.2");
                 env.put("DEMO_STATE", demoState.toString());

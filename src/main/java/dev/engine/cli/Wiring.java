@@ -89,6 +89,9 @@ final class Wiring implements AutoCloseable {
         // The checkout has no .git of its own: without a ceiling a stage's `git` would find the
         // user's repository above it and could change their working tree (I1).
         env.put("GIT_CEILING_DIRECTORIES", checkout.dir().getParent().toString());
+        // A stage runs model-written code once a patch lands; it must not be able to read the model's key.
+        env.remove("OPENAI_API_KEY");
+        env.remove("EXECUTOR_API_KEY");
         return env;
     }
 

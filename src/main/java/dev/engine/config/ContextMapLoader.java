@@ -31,7 +31,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
  * problem can name its line, and collects all problems before failing.
  */
 public final class ContextMapLoader {
-    private static final Set<String> TOP_KEYS = Set.of("stages", "protected_files", "architecture_section_keywords", "engine");
+    private static final Set<String> TOP_KEYS = Set.of("stages", "protected_files", "architecture_section_keywords", "engine", "notify");
     private static final Set<String> STAGE_KEYS = Set.of("description", "command", "host", "depends_on", "timeout",
             "success_checks", "files", "architecture_sections", "success_criteria", "diagnostics");
     // Stage names become file names under state/ and logs/, so keep them to safe characters.
@@ -105,9 +105,38 @@ public final class ContextMapLoader {
                 if (entries.containsKey("engine")) {
                     engine(r, entries.get("engine").value(), engine, engineLines);
                 }
+                if (entries.containsKey("notify")) {
+                    notify(r, entries.get("notify").value(), engine, engineLines);
+                }
             }
         }
         return new ContextMap(r.file(), stages, protectedFiles, keywords, engine, engineLines, r.warnings());
+    }
+
+    /**
+     * {@code notify: {webhook_url: ...}} (issue wording) is the same setting as
+     * {@code engine.notify_webhook_url}; the engine block wins when both are given.
+     */
+    private static void notify(NodeReader r, Node node, Map<String, String> values, Map<String, Integer> lines) {
+        if (NodeReader.isNull(node)) {
+            return;
+        }
+        r.mapping(node, "notify").ifPresent(entries -> entries.values().forEach(e -> {
+            String field = "notify." + e.key();
+            if (!e.key().equals("webhook_url")) {
+                r.warn(e.keyNode(), field, "unknown key, ignored (known: webhook_url)");
+                return;
+            }
+            r.scalar(e.value(), field).ifPresent(raw -> {
+                try {
+                    Settings.NOTIFY_WEBHOOK_URL.parse(raw);
+                    values.putIfAbsent(Settings.NOTIFY_WEBHOOK_URL.key(), raw);
+                    lines.putIfAbsent(Settings.NOTIFY_WEBHOOK_URL.key(), NodeReader.line(e.value()));
+                } catch (IllegalArgumentException bad) {
+                    r.error(e.value(), field, bad.getMessage());
+                }
+            });
+        }));
     }
 
     private static List<StageSpec> stages(NodeReader r, NodeReader.Entry entry) {

@@ -65,6 +65,9 @@ public final class CommandExecutor implements Executor {
             env.put("ENGINE_BUNDLE", bundleFile.toAbsolutePath().toString());
             env.put("ENGINE_STAGE", name);
             env.put("ENGINE_FINGERPRINT", req.fingerprint());
+            // The scratch sits inside the user's repository: without a ceiling the executor's git
+            // (git stash, git checkout .) would act on the user's real tree (I1).
+            env.put("GIT_CEILING_DIRECTORIES", scratch.dir().toAbsolutePath().getParent().toString());
             CommandOutcome run = ShellCommand.run(s.command(), scratch.dir(), env, s.timeout(), capped, s.cancellation());
             capped.flush();
             String how = run.timedOut() ? "timed out after " + dev.engine.config.Durations.format(s.timeout())
@@ -76,7 +79,8 @@ public final class CommandExecutor implements Executor {
             }
             String diff = scratch.diff();
             if (diff.isBlank()) {
-                diff = UnifiedDiffs.extract(Files.readString(log, StandardCharsets.UTF_8));
+                // Lenient decoding: the output cap may cut a multi-byte character in half.
+                diff = UnifiedDiffs.extract(new String(Files.readAllBytes(log), StandardCharsets.UTF_8));
             }
             if (diff.isBlank()) {
                 return new ExecutorOutcome.NoChange("executor exited 0 and changed nothing (log " + rel(log) + ")");

@@ -86,12 +86,14 @@ public final class PatchLanding {
     static String resolvePlaceholders(String diff, Placeholders p, List<Violation> problems) {
         StringBuilder out = new StringBuilder(diff.length());
         String currentFile = "";
+        String previous = "";
         int start = 0;
         while (start < diff.length()) {
             int nl = diff.indexOf('\n', start);
             int end = nl < 0 ? diff.length() : nl + 1;
             String line = diff.substring(start, end);
-            if (line.startsWith("+++ ")) {
+            // "+++ x" is a file header only right after "--- "; inside a hunk it is an added line "++ x".
+            if (line.startsWith("+++ ") && previous.startsWith("--- ")) {
                 currentFile = line.substring(4).strip();
                 if (currentFile.startsWith("b/")) {
                     currentFile = currentFile.substring(2);
@@ -104,6 +106,7 @@ public final class PatchLanding {
                 line = p.restore().apply(line);
             }
             out.append(line);
+            previous = line;
             start = end;
         }
         return out.toString();

@@ -82,7 +82,7 @@ class ExecutorTest {
         String env = Files.readString(envDump);
         assertThat(env).doesNotContain("sk-must-never-reach-the-executor").doesNotContain("OPENAI_API_KEY")
                 .doesNotContain("SOME_TOKEN").doesNotContain("tok-abc");
-        assertThat(env).contains("PATH=").contains("ENGINE_BUNDLE=").contains("ENGINE_STAGE=talos");
+        assertThat(env).contains("PATH=").contains("ENGINE_BUNDLE=").contains("ENGINE_STAGE=talos").contains("GIT_CEILING_DIRECTORIES=");
         // It ran in a scratch checkout, not in the user's working tree nor the stage checkout.
         assertThat(env).doesNotContain("\n" + home.ws + "\n");
         String bundlePath = env.lines().filter(l -> l.startsWith("ENGINE_BUNDLE=")).findFirst().orElseThrow().substring(14);

@@ -399,4 +399,28 @@ class ContextMapLoaderTest {
                 """);
         assertThat(e.getMessage()).startsWith("context_map.yaml:5: stages.talos.depends_on: unknown stage 'vm'");
     }
+
+    @Test
+    void notify_webhook_url_is_the_notify_webhook_setting_and_a_bad_one_names_its_line() throws Exception {
+        ContextMap map = Yamls.load(dir, """
+                stages:
+                  a:
+                    command: "true"
+                notify:
+                  webhook_url: "https://ntfy.example/homelab"
+                """);
+        assertThat(map.warnings()).isEmpty();
+        assertThat(Settings.resolve(java.util.Map.of(), java.util.Map.of(), map).notifyWebhookUrl())
+                .contains("https://ntfy.example/homelab");
+
+        ConfigException e = Yamls.failure(dir, """
+                stages:
+                  a:
+                    command: "true"
+                notify:
+                  webhook_url: "ftp://nope"
+                """);
+        assertThat(e.problems().get(0).line()).isEqualTo(5);
+        assertThat(e.problems().get(0).field()).isEqualTo("notify.webhook_url");
+    }
 }

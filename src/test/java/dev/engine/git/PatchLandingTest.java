@@ -110,4 +110,20 @@ class PatchLandingTest {
                 .contains("x.sh", "ops/engine/context_map.yaml", "ops/engine/state/", "ops/engine/executor_instructions.md");
         assertThat(PatchLanding.protectedFiles(dir, dir, List.of("x.sh"))).containsExactly("x.sh");
     }
+
+    @Test
+    void a_placeholder_hidden_in_an_added_line_that_looks_like_a_header_is_refused() throws Exception {
+        PatchLanding.Result r = land("""
+                --- a/conf/db.yaml
+                +++ b/conf/db.yaml
+                @@ -1,3 +1,4 @@
+                 host: db
+                +++ [REDACTED:token:1a2b3c4d]
+                 password: [REDACTED:password:0badc0de]
+                 port: 5432
+                """);
+        assertThat(r).isInstanceOf(PatchLanding.Result.Refused.class);
+        assertThat(((PatchLanding.Result.Refused) r).reasons()).anySatisfy(v -> assertThat(v).contains("I8-placeholder"));
+        assertUserUntouched();
+    }
 }
