@@ -43,6 +43,15 @@ public final class AuditLog {
         return file;
     }
 
+    /** Event details in the order given ({@code key, value, key, value, ...}); null values are kept. */
+    public static Map<String, Object> details(Object... kv) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put((String) kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
     public AuditEvent append(String stage, String event, Map<String, Object> details) throws IOException {
         AuditEvent e = new AuditEvent(clock.instant().toString(), stage, event, details);
         Map<String, Object> line = new LinkedHashMap<>();

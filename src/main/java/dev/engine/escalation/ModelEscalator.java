@@ -1,5 +1,7 @@
 package dev.engine.escalation;
 
+import dev.engine.audit.AuditLog;
+
 import dev.engine.config.StageSpec;
 import dev.engine.escalation.casefile.CaseFile;
 import dev.engine.escalation.casefile.DiagnosticOutput;
@@ -19,7 +21,6 @@ import dev.engine.redact.Redactor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -78,7 +79,7 @@ public final class ModelEscalator implements Escalator {
             // file named _case_vN.md is always one that was (or was about to be) sent.
             Optional<String> spent = budget.reserve();
             if (spent.isPresent()) {
-                audit(stage, "escalation_skipped", ordered("fingerprint", req.fingerprint(), "version", version, "reason", spent.get()));
+                audit(stage, "escalation_skipped", AuditLog.details("fingerprint", req.fingerprint(), "version", version, "reason", spent.get()));
                 return new EscalationOutcome.NoFix(spent.get() + "; case v" + version + " was not sent", tokens);
             }
             c.write(caseName, caseFile.text());
@@ -86,14 +87,14 @@ public final class ModelEscalator implements Escalator {
             try {
                 reply = askUnlessStopped(caseFile.text());
             } catch (Stopped stopped) {
-                audit(stage, "model_call", ordered("fingerprint", req.fingerprint(), "case", caseName,
+                audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "case", caseName,
                         "case_tokens", caseFile.tokens(), "error", "Stopped", "message", stopped.getMessage()));
                 return new EscalationOutcome.Unreachable(stopped.getMessage(), tokens);
             } catch (ModelException e) {
                 long used = e.totalTokens();
                 tokens += used;
                 budget.recordTokens(used);
-                audit(stage, "model_call", ordered("fingerprint", req.fingerprint(), "case", caseName,
+                audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "case", caseName,
                         "case_tokens", caseFile.tokens(), "error", e.getClass().getSimpleName(), "message", e.getMessage(), "tokens", used));
                 c.write(prefix + "_response_v" + version + ".json", errorJson(e));
                 if (e instanceof ModelException.TransportFailure || e instanceof ModelException.Rejected) {
@@ -106,7 +107,7 @@ public final class ModelEscalator implements Escalator {
             ModelAnswer answer = reply.answer();
             String responseName = prefix + "_response" + (version == 1 ? "" : "_v" + version) + ".json";
             c.write(responseName, reply.rawContent());
-            audit(stage, "model_call", ordered("fingerprint", req.fingerprint(), "model", reply.model(), "mode", reply.mode(),
+            audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", reply.model(), "mode", reply.mode(),
                     "case", caseName, "case_tokens", caseFile.tokens(), "prompt_tokens", reply.promptTokens(),
                     "completion_tokens", reply.completionTokens(), "tokens", reply.totalTokens(),
                     "response_type", answer.type().name().toLowerCase(), "summary", answer.summary()));
@@ -178,13 +179,13 @@ public final class ModelEscalator implements Escalator {
                 new PatchLanding.Placeholders(Redactor::containsPlaceholder, r::restore),
                 new CommitInfo(stage.name(), "api", fingerprint, patchRel, oneLine(answer.summary())));
         if (result instanceof PatchLanding.Result.Committed done) {
-            audit(stage, "patch_applied", ordered("source", "api", "fingerprint", fingerprint, "commit", done.commit(),
+            audit(stage, "patch_applied", AuditLog.details("source", "api", "fingerprint", fingerprint, "commit", done.commit(),
                     "files", done.files(), "added", done.added(), "removed", done.removed(), "patch", patchRel));
             return new EscalationOutcome.PatchApplied("model patch committed to the AI branch as "
                     + done.commit().substring(0, 10) + ": " + oneLine(answer.summary()), done.commit(), tokens);
         }
         PatchLanding.Result.Refused refusedPatch = (PatchLanding.Result.Refused) result;
-        audit(stage, "patch_refused", ordered("source", "api", "fingerprint", fingerprint, "patch", patchRel,
+        audit(stage, "patch_refused", AuditLog.details("source", "api", "fingerprint", fingerprint, "patch", patchRel,
                 "violations", refusedPatch.reasons()));
         return new EscalationOutcome.NoFix("model patch refused: " + String.join("; ", refusedPatch.reasons()), tokens);
     }
@@ -214,20 +215,20 @@ public final class ModelEscalator implements Escalator {
             Verdict v = policy.check(command);
             if (v instanceof Verdict.Refused no) {
                 refused.add(new RefusedRequest(c.redactor().redact(command), no.reason()));
-                audit(stage, "diagnostics_refused", ordered("fingerprint", fingerprint, "command", c.redactor().redact(command),
+                audit(stage, "diagnostics_refused", AuditLog.details("fingerprint", fingerprint, "command", c.redactor().redact(command),
                         "reason", no.reason()));
                 continue;
             }
             DiagnosticResult r = runner.run((Verdict.Allowed) v, stage.name());
             outputs.add(new DiagnosticOutput(c.redactor().redact(r.command()), r.exitCode(), r.timedOut(), r.output()));
-            audit(stage, "diagnostics_run", ordered("fingerprint", fingerprint, "command", c.redactor().redact(r.command()),
+            audit(stage, "diagnostics_run", AuditLog.details("fingerprint", fingerprint, "command", c.redactor().redact(r.command()),
                     "exit_code", r.exitCode(), "timed_out", r.timedOut(), "truncated", r.truncated(),
                     "output", r.file() == null ? null : c.home().relativize(r.file().toAbsolutePath()).toString()));
         }
     }
 
     private static String errorJson(ModelException e) {
-        Map<String, Object> m = ordered("error", e.getClass().getSimpleName(), "message", e.getMessage());
+        Map<String, Object> m = AuditLog.details("error", e.getClass().getSimpleName(), "message", e.getMessage());
         try {
             return dev.engine.state.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(m);
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
@@ -244,11 +245,4 @@ public final class ModelEscalator implements Escalator {
         s.cases().audit().append(stage.name(), event, details);
     }
 
-    static Map<String, Object> ordered(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 }

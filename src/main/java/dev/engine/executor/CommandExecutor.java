@@ -94,14 +94,14 @@ public final class CommandExecutor implements Executor {
                     new CommitInfo(name, "executor", req.fingerprint(), patchRel, "executor fix for " + name + " (" + req.fingerprint() + ")"));
             AuditLog audit = s.cases().audit();
             if (result instanceof PatchLanding.Result.Committed done) {
-                audit.append(name, "patch_applied", ordered("source", "executor", "fingerprint", req.fingerprint(),
+                audit.append(name, "patch_applied", AuditLog.details("source", "executor", "fingerprint", req.fingerprint(),
                         "commit", done.commit(), "files", done.files(), "added", done.added(), "removed", done.removed(),
                         "patch", patchRel));
                 return new ExecutorOutcome.Applied("executor change committed to the AI branch as "
                         + done.commit().substring(0, 10) + " (" + String.join(", ", done.files()) + ")", done.commit());
             }
             List<String> reasons = ((PatchLanding.Result.Refused) result).reasons();
-            audit.append(name, "patch_refused", ordered("source", "executor", "fingerprint", req.fingerprint(),
+            audit.append(name, "patch_refused", AuditLog.details("source", "executor", "fingerprint", req.fingerprint(),
                     "patch", patchRel, "violations", reasons));
             return new ExecutorOutcome.Refused("executor change refused: " + String.join("; ", reasons));
         }
@@ -116,11 +116,4 @@ public final class CommandExecutor implements Executor {
         return s.cases().home().relativize(p.toAbsolutePath()).toString();
     }
 
-    private static Map<String, Object> ordered(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 }

@@ -1,5 +1,7 @@
 package dev.engine.executor;
 
+import dev.engine.audit.AuditLog;
+
 import dev.engine.escalation.CaseContext;
 import dev.engine.escalation.ModelEscalator;
 import dev.engine.escalation.casefile.CaseFile;
@@ -17,7 +19,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -51,12 +52,12 @@ public final class ModelExecutor implements Executor {
         try {
             reply = s.client().get().ask(ModelEscalator.SYSTEM_PROMPT, bundle.text());
         } catch (ModelException e) {
-            s.cases().audit().append(name, "executor_model_call", ordered("fingerprint", req.fingerprint(),
+            s.cases().audit().append(name, "executor_model_call", AuditLog.details("fingerprint", req.fingerprint(),
                     "error", e.getClass().getSimpleName(), "message", e.getMessage()));
             return new ExecutorOutcome.NoChange("executor model gave no usable answer: " + e.getMessage());
         }
         ModelAnswer answer = reply.answer();
-        s.cases().audit().append(name, "executor_model_call", ordered("fingerprint", req.fingerprint(), "model", reply.model(),
+        s.cases().audit().append(name, "executor_model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", reply.model(),
                 "tokens", reply.totalTokens(), "response_type", answer.type().name().toLowerCase(), "summary", answer.summary()));
         if (answer.type() != ModelAnswer.Type.PATCH) {
             return new ExecutorOutcome.NoChange("executor model answered " + answer.type().name().toLowerCase()
@@ -71,21 +72,14 @@ public final class ModelExecutor implements Executor {
                 new PatchLanding.Placeholders(Redactor::containsPlaceholder, r::restore),
                 new CommitInfo(name, "executor", req.fingerprint(), patchRel, answer.summary()));
         if (result instanceof PatchLanding.Result.Committed done) {
-            s.cases().audit().append(name, "patch_applied", ordered("source", "executor", "fingerprint", req.fingerprint(),
+            s.cases().audit().append(name, "patch_applied", AuditLog.details("source", "executor", "fingerprint", req.fingerprint(),
                     "commit", done.commit(), "files", done.files(), "added", done.added(), "removed", done.removed(), "patch", patchRel));
             return new ExecutorOutcome.Applied("executor model patch committed as " + done.commit().substring(0, 10), done.commit());
         }
         List<String> reasons = ((PatchLanding.Result.Refused) result).reasons();
-        s.cases().audit().append(name, "patch_refused", ordered("source", "executor", "fingerprint", req.fingerprint(),
+        s.cases().audit().append(name, "patch_refused", AuditLog.details("source", "executor", "fingerprint", req.fingerprint(),
                 "patch", patchRel, "violations", reasons));
         return new ExecutorOutcome.Refused("executor model patch refused: " + String.join("; ", reasons));
     }
 
-    private static Map<String, Object> ordered(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 }

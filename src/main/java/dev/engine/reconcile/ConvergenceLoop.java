@@ -22,7 +22,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -81,10 +80,10 @@ public final class ConvergenceLoop {
             int attempt = p.state().updateInfo(name, StageInfo::withAttemptStarted).attemptCounter();
             p.beforeAttempt().prepare(stage);
             p.state().setStatus(name, StageStatus.RUNNING);
-            audit(name, "attempt_started", ordered("attempt", attempt, "command", stage.command()));
+            audit(name, "attempt_started", AuditLog.details("attempt", attempt, "command", stage.command()));
             StageResult result = p.runner().run(stage, attempt, p.logsDir(), p.cancellation(), pgid -> recordGroup(name, pgid));
             String log = p.home().relativize(result.log()).toString();
-            audit(name, "attempt_finished", ordered("attempt", attempt, "outcome", result.outcome().name().toLowerCase(),
+            audit(name, "attempt_finished", AuditLog.details("attempt", attempt, "outcome", result.outcome().name().toLowerCase(),
                     "exit_code", result.exitCode().orElse(null), "duration_ms", result.duration().toMillis(),
                     "log", log, "detail", result.detail()));
 
@@ -124,7 +123,7 @@ public final class ConvergenceLoop {
             p.state().updateInfo(name, i -> i.withSpent(tokens, calls));
             int cleared = p.state().clearErrors(name, p.allStages());
             finish(name, StageStatus.GREEN, null);
-            audit(name, "green", ordered("attempt", attempt, "error_entries_cleared", cleared));
+            audit(name, "green", AuditLog.details("attempt", attempt, "error_entries_cleared", cleared));
             p.out().println(name + ": green");
             return Optional.of(new Report(name, StageStatus.GREEN, null));
         } else if (d instanceof Decision.GiveUp g) {
@@ -159,7 +158,7 @@ public final class ConvergenceLoop {
                 return new Decision.Stop("stopped before escalating: " + p.cancellation().reason());
             }
             EscalationOutcome outcome = p.escalator().escalate(new EscalationRequest(stage, e.fingerprint(), e.apiCallsUsed(), log));
-            Map<String, Object> details = ordered("fingerprint", e.fingerprint(), "outcome", kind(outcome),
+            Map<String, Object> details = AuditLog.details("fingerprint", e.fingerprint(), "outcome", kind(outcome),
                     "summary", outcome.summary(), "tokens", outcome.tokens());
             if (outcome instanceof EscalationOutcome.PatchApplied a) {
                 details.put("commit", a.commit());
@@ -201,7 +200,7 @@ public final class ConvergenceLoop {
         String now = p.clock().instant().toString();
         ErrorRecord rec = p.state().updateError(stage.name(), fp, now, r -> r.withFailure(now, log));
         int stageCalls = p.state().errorsOf(stage.name(), p.allStages()).values().stream().mapToInt(ErrorRecord::apiCalls).sum();
-        audit(stage.name(), "fingerprint", ordered("fingerprint", fp, "attempts", rec.attempts(), "api_calls", rec.apiCalls(), "log", log));
+        audit(stage.name(), "fingerprint", AuditLog.details("fingerprint", fp, "attempts", rec.attempts(), "api_calls", rec.apiCalls(), "log", log));
         return new Attempt(Attempt.Kind.FAILED, fp, rec.attempts(), rec.apiCalls(), stageCalls, result.detail());
     }
 
@@ -209,7 +208,7 @@ public final class ConvergenceLoop {
         ExecutorOutcome outcome = p.executor().attempt(new ExecutorRequest(stage, x.fingerprint(), x.attempts(), log));
         String now = p.clock().instant().toString();
         p.state().updateError(stage.name(), x.fingerprint(), now, r -> r.withSource("executor", now));
-        Map<String, Object> details = ordered("fingerprint", x.fingerprint(), "outcome", kind(outcome), "summary", outcome.summary());
+        Map<String, Object> details = AuditLog.details("fingerprint", x.fingerprint(), "outcome", kind(outcome), "summary", outcome.summary());
         if (outcome instanceof ExecutorOutcome.Applied a) {
             details.put("commit", a.commit());
         }
@@ -233,7 +232,7 @@ public final class ConvergenceLoop {
     }
 
     private static Map<String, Object> decisionDetails(Decision d) {
-        Map<String, Object> m = ordered("decision", d.getClass().getSimpleName());
+        Map<String, Object> m = AuditLog.details("decision", d.getClass().getSimpleName());
         if (d instanceof Decision.RunExecutor x) {
             m.put("fingerprint", x.fingerprint());
             m.put("attempts", x.attempts());
@@ -256,11 +255,4 @@ public final class ConvergenceLoop {
         p.audit().append(stage, event, details);
     }
 
-    static Map<String, Object> ordered(Object... kv) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        for (int i = 0; i < kv.length; i += 2) {
-            m.put((String) kv[i], kv[i + 1]);
-        }
-        return m;
-    }
 }
