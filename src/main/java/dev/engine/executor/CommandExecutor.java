@@ -1,13 +1,9 @@
 package dev.engine.executor;
 
-import dev.engine.audit.AuditLog;
 import dev.engine.escalation.CaseContext;
 import dev.engine.escalation.casefile.CaseFile;
-import dev.engine.git.CommitInfo;
 import dev.engine.git.PatchLanding;
 import dev.engine.git.ScratchCheckout;
-import dev.engine.patch.PatchPolicy;
-import dev.engine.redact.Redactor;
 import dev.engine.stage.Cancellation;
 import dev.engine.stage.CommandOutcome;
 import dev.engine.stage.ShellCommand;
@@ -85,25 +81,8 @@ public final class CommandExecutor implements Executor {
             if (diff.isBlank()) {
                 return new ExecutorOutcome.NoChange("executor exited 0 and changed nothing (log " + rel(log) + ")");
             }
-            Path patchFile = s.patchesDir().resolve(prefix + "_patch.diff");
-            Files.writeString(patchFile, diff, StandardCharsets.UTF_8);
-            String patchRel = rel(patchFile);
-            Redactor r = s.cases().redactor();
-            PatchLanding.Result result = s.landing().land(diff, PatchPolicy.defaults(s.protectedFiles()).withScope(req.stage().files()),
-                    new PatchLanding.Placeholders(Redactor::containsPlaceholder, r::restore),
-                    new CommitInfo(name, "executor", req.fingerprint(), patchRel, "executor fix for " + name + " (" + req.fingerprint() + ")"));
-            AuditLog audit = s.cases().audit();
-            if (result instanceof PatchLanding.Result.Committed done) {
-                audit.append(name, "patch_applied", AuditLog.details("source", "executor", "fingerprint", req.fingerprint(),
-                        "commit", done.commit(), "files", done.files(), "added", done.added(), "removed", done.removed(),
-                        "patch", patchRel));
-                return new ExecutorOutcome.Applied("executor change committed to the AI branch as "
-                        + done.commit().substring(0, 10) + " (" + String.join(", ", done.files()) + ")", done.commit());
-            }
-            List<String> reasons = ((PatchLanding.Result.Refused) result).reasons();
-            audit.append(name, "patch_refused", AuditLog.details("source", "executor", "fingerprint", req.fingerprint(),
-                    "patch", patchRel, "violations", reasons));
-            return new ExecutorOutcome.Refused("executor change refused: " + String.join("; ", reasons));
+            return ExecutorLanding.land(s.cases(), s.landing(), s.protectedFiles(), req, s.patchesDir().resolve(prefix + "_patch.diff"),
+                    diff, "executor fix for " + name + " (" + req.fingerprint() + ")", "executor change");
         }
     }
 

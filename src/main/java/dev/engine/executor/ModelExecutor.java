@@ -9,10 +9,7 @@ import dev.engine.escalation.model.ModelAnswer;
 import dev.engine.escalation.model.ModelClient;
 import dev.engine.escalation.model.ModelException;
 import dev.engine.escalation.model.ModelReply;
-import dev.engine.git.CommitInfo;
 import dev.engine.git.PatchLanding;
-import dev.engine.patch.PatchPolicy;
-import dev.engine.redact.Redactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -63,23 +60,8 @@ public final class ModelExecutor implements Executor {
             return new ExecutorOutcome.NoChange("executor model answered " + answer.type().name().toLowerCase()
                     + " (" + answer.summary() + "); only escalation runs diagnostics or gives up");
         }
-        Path patchFile = s.patchesDir().resolve(prefix + "_patch.diff");
-        Files.writeString(patchFile, answer.patch(), StandardCharsets.UTF_8);
-        String patchRel = s.cases().home().relativize(patchFile.toAbsolutePath()).toString();
-        Redactor r = s.cases().redactor();
-        PatchLanding.Result result = s.landing().land(answer.patch(),
-                PatchPolicy.defaults(s.protectedFiles()).withScope(req.stage().files()),
-                new PatchLanding.Placeholders(Redactor::containsPlaceholder, r::restore),
-                new CommitInfo(name, "executor", req.fingerprint(), patchRel, answer.summary()));
-        if (result instanceof PatchLanding.Result.Committed done) {
-            s.cases().audit().append(name, "patch_applied", AuditLog.details("source", "executor", "fingerprint", req.fingerprint(),
-                    "commit", done.commit(), "files", done.files(), "added", done.added(), "removed", done.removed(), "patch", patchRel));
-            return new ExecutorOutcome.Applied("executor model patch committed as " + done.commit().substring(0, 10), done.commit());
-        }
-        List<String> reasons = ((PatchLanding.Result.Refused) result).reasons();
-        s.cases().audit().append(name, "patch_refused", AuditLog.details("source", "executor", "fingerprint", req.fingerprint(),
-                "patch", patchRel, "violations", reasons));
-        return new ExecutorOutcome.Refused("executor model patch refused: " + String.join("; ", reasons));
+        return ExecutorLanding.land(s.cases(), s.landing(), s.protectedFiles(), req, s.patchesDir().resolve(prefix + "_patch.diff"),
+                answer.patch(), answer.summary(), "executor model patch");
     }
 
 }
