@@ -7,7 +7,9 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 mvn -q -B -DskipTests package test-compile >&2
 cp="$root/target/test-classes:$root/target/engine.jar"
-java -cp "$cp" dev.engine.bench.Bench "$@"
+# The JVM flags the `engine` launcher uses, so in-process figures are those of the real CLI.
+jopts=(-XX:TieredStopAtLevel=1 -XX:+UseSerialGC)
+java "${jopts[@]}" -cp "$cp" dev.engine.bench.Bench "$@"
 
 echo
 echo "3. CLI latency (wall time of a separate process, median of 10 after 3 warm-up)"

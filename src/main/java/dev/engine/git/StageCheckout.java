@@ -18,10 +18,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import org.eclipse.jgit.api.Git;
-import org.eclipse.jgit.api.Status;
-import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.lib.Constants;
+import org.eclipse.jgit.lib.IndexDiff;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.ObjectReader;
@@ -29,6 +27,9 @@ import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.submodule.SubmoduleWalk;
+import org.eclipse.jgit.treewalk.FileTreeIterator;
+import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * The directory stages run in: a checkout of the AI branch tip (main's while there is no AI
@@ -408,9 +409,17 @@ public final class StageCheckout {
      */
     public static List<String> uncommittedChanges(Path workspace) throws IOException {
         Path ws = workspace.toAbsolutePath().normalize();
-        try (Repository repo = CheckoutSource.open(ws); Git git = new Git(repo)) {
-            Status status = git.status()
-                    .setIgnoreSubmodules(SubmoduleWalk.IgnoreSubmoduleMode.ALL).call();
+        Set<String> runtime = new TreeSet<>();
+        for (String r : RUNTIME_DIRS) {
+            runtime.add(r);
+            runtime.add("ai/" + r);
+        }
+        try (Repository repo = CheckoutSource.open(ws)) {
+            // The runtime folders grow with every attempt (logs, patches); they are never walked.
+            IndexDiff status = new IndexDiff(repo, Constants.HEAD, new FileTreeIterator(repo));
+            status.setFilter(new SkipPaths(runtime));
+            status.setIgnoreSubmoduleMode(SubmoduleWalk.IgnoreSubmoduleMode.ALL);
+            status.diff();
             Set<String> all = new TreeSet<>();
             all.addAll(status.getAdded());
             all.addAll(status.getChanged());
@@ -419,11 +428,6 @@ public final class StageCheckout {
             all.addAll(status.getModified());
             all.addAll(status.getConflicting());
             all.addAll(status.getUntracked());
-            Set<String> runtime = new TreeSet<>();
-            for (String r : RUNTIME_DIRS) {
-                runtime.add(r);
-                runtime.add("ai/" + r);
-            }
             List<String> out = new ArrayList<>();
             int more = 0;
             for (String path : all) {
@@ -433,8 +437,33 @@ public final class StageCheckout {
             }
             if (more > 0) out.add("... and " + more + " more");
             return List.copyOf(out);
-        } catch (GitAPIException e) {
-            throw new IOException("cannot read the status of " + ws + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Leaves out the given paths and everything under them (a left-out folder is never entered).
+     * Not PathFilterGroup negated: that one ends the whole walk once it is past its last path.
+     */
+    private static final class SkipPaths extends TreeFilter {
+        private final Set<String> paths;
+
+        SkipPaths(Set<String> paths) {
+            this.paths = Set.copyOf(paths);
+        }
+
+        @Override
+        public boolean include(TreeWalk walker) {
+            return !paths.contains(walker.getPathString());
+        }
+
+        @Override
+        public boolean shouldBeRecursive() {
+            return false;
+        }
+
+        @Override
+        public TreeFilter clone() {
+            return this;
         }
     }
 }

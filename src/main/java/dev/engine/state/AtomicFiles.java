@@ -11,12 +11,25 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * Writes a file so that a reader (or a crash at any instant) sees either the old content or the
- * new, never a mix: temp file in the same directory, fsync, rename, fsync of the directory.
+ * new, never a mix: temp file in the same directory, fsync, rename, and (by default) fsync of the
+ * directory so that the rename itself survives a power loss.
  */
 public final class AtomicFiles {
     private AtomicFiles() {}
 
+    /** What must be on disk when a write returns. */
+    public enum Sync {
+        /** The new content; after a power loss the file may still show the previous complete version. */
+        CONTENT,
+        /** The content and the rename: after a power loss the file shows the new version. */
+        CONTENT_AND_RENAME
+    }
+
     public static void write(Path target, byte[] content) throws IOException {
+        write(target, content, Sync.CONTENT_AND_RENAME);
+    }
+
+    public static void write(Path target, byte[] content, Sync sync) throws IOException {
         Path dir = target.toAbsolutePath().getParent();
         Files.createDirectories(dir);
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
@@ -33,7 +46,9 @@ public final class AtomicFiles {
             } catch (AtomicMoveNotSupportedException e) {
                 throw new IOException("cannot replace " + target + " atomically: " + e.getMessage(), e);
             }
-            syncDirectory(dir);
+            if (sync == Sync.CONTENT_AND_RENAME) {
+                syncDirectory(dir);
+            }
         } finally {
             Files.deleteIfExists(tmp);
         }

@@ -50,8 +50,9 @@ public final class EngineLock implements AutoCloseable {
         }
         ch.truncate(0);
         String text = "pid " + ProcessHandle.current().pid() + ", " + command + ", since " + Instant.now() + "\n";
+        // No fsync: the text only tells a second engine who holds the lock; the lock itself is the
+        // kernel's flock, which a crash or power loss releases anyway.
         ch.write(ByteBuffer.wrap(text.getBytes(StandardCharsets.UTF_8)), 0);
-        ch.force(false);
         return new EngineLock(file, ch, lock);
     }
 

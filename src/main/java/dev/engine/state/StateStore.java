@@ -62,7 +62,7 @@ public final class StateStore {
         Path file = dir.resolve(STATUS_FILE);
         ObjectNode root = readObject(file);
         root.put(stage, status.wire());
-        write(file, root);
+        write(file, root, AtomicFiles.Sync.CONTENT);
     }
 
     // ---- errors.json -------------------------------------------------------------------------
@@ -93,7 +93,7 @@ public final class StateStore {
                 : withIdentity(ErrorRecord.fromJson(key, existing), stage, fingerprint);
         ErrorRecord after = change.apply(before);
         root.set(key, after.toJson());
-        write(file, root);
+        write(file, root, AtomicFiles.Sync.CONTENT_AND_RENAME);
         return after;
     }
 
@@ -130,7 +130,7 @@ public final class StateStore {
             }
         }
         if (removed > 0) {
-            write(file, root);
+            write(file, root, AtomicFiles.Sync.CONTENT_AND_RENAME);
         }
         return removed;
     }
@@ -166,7 +166,7 @@ public final class StateStore {
         StageInfo before = root.has(stage) ? json.convertValue(root.get(stage), StageInfo.class) : StageInfo.empty();
         StageInfo after = change.apply(before);
         root.set(stage, json.valueToTree(after));
-        write(file, root);
+        write(file, root, AtomicFiles.Sync.CONTENT);
         return after;
     }
 
@@ -174,7 +174,7 @@ public final class StateStore {
         Path file = dir.resolve(INFO_FILE);
         ObjectNode root = readObject(file);
         if (root.remove(stage) != null) {
-            write(file, root);
+            write(file, root, AtomicFiles.Sync.CONTENT);
         }
     }
 
@@ -197,7 +197,7 @@ public final class StateStore {
     }
 
     public void setAiBranchSync(AiBranchSync sync) throws IOException {
-        write(dir.resolve(AI_BRANCH_FILE), json.valueToTree(sync));
+        write(dir.resolve(AI_BRANCH_FILE), json.valueToTree(sync), AtomicFiles.Sync.CONTENT);
     }
 
     // ---- plumbing ----------------------------------------------------------------------------
@@ -224,7 +224,29 @@ public final class StateStore {
         }
     }
 
-    private void write(Path file, JsonNode node) throws IOException {
-        AtomicFiles.write(file, (json.writeValueAsString(node) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    /**
+     * Replaces the file unless it already holds exactly these bytes: an unchanged file is already
+     * on disk, and each skipped replace saves fsyncs on the path of every attempt.
+     *
+     * <p>errors.json is written with {@code CONTENT_AND_RENAME}: it holds the call reservations,
+     * which must survive a power loss before the call is made (I6). Status and stage info are
+     * written with {@code CONTENT}: a power loss may bring back their previous complete version,
+     * which is the state a crash a moment earlier would have left, and recovery handles that (the
+     * process group it records is dead after a reboot anyway). This halves the fsyncs of an attempt.
+     */
+    private void write(Path file, JsonNode node, AtomicFiles.Sync sync) throws IOException {
+        byte[] content = (json.writeValueAsString(node) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        if (sameContent(file, content)) {
+            return;
+        }
+        AtomicFiles.write(file, content, sync);
+    }
+
+    private static boolean sameContent(Path file, byte[] content) throws IOException {
+        try {
+            return Files.size(file) == content.length && java.util.Arrays.equals(Files.readAllBytes(file), content);
+        } catch (NoSuchFileException e) {
+            return false;
+        }
     }
 }

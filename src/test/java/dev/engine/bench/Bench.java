@@ -57,12 +57,17 @@ public final class Bench {
         Stats bareFalse = sample(n, () -> timeBash("false", ws));
         // warm-up, then n separate `run ok` commands (each acquires the lock, writes state and audit)
         for (int i = 0; i < 10; i++) {
-            Main.execute(new String[] {"run", "ok"}, ctx);
+            expect(Main.execute(new String[] {"run", "ok"}, ctx), 0, "run ok");
         }
-        Stats engineTrue = sample(n, () -> timeNanos(() -> Main.execute(new String[] {"run", "ok"}, ctx)));
+        Stats engineTrue = sample(n, () -> timeNanos(() -> expect(Main.execute(new String[] {"run", "ok"}, ctx), 0, "run ok")));
         // one `run bad` making n failing attempts: fingerprint, errors.json, stage_info, status, audit each time
-        Main.execute(new String[] {"reset", "bad"}, ctx);
-        long total = timeNanos(() -> Main.execute(new String[] {"run", "bad"}, ctx));
+        expect(Main.execute(new String[] {"reset", "bad"}, ctx), 0, "reset bad");
+        long auditBefore = attemptsAudited(ws, "bad");
+        long total = timeNanos(() -> expect(Main.execute(new String[] {"run", "bad"}, ctx), 1, "run bad"));
+        // A figure for the wrong path is worse than none: the run must really have made n attempts.
+        if (attemptsAudited(ws, "bad") - auditBefore != n) {
+            throw new IllegalStateException("run bad made " + (attemptsAudited(ws, "bad") - auditBefore) + " attempts, not " + n);
+        }
         double perFailing = total / (double) n;
 
         OUT.println("1. per-attempt overhead (" + n + " attempts each; command run through bash as stages are)");
@@ -75,6 +80,24 @@ public final class Bench {
         OUT.printf("   overhead, failing attempt      %.1f ms  (ratio %.1fx; the bash loop spent ~1900 ms)%n",
                 (perFailing - bareFalse.median()) / 1e6, perFailing / bareFalse.median());
         OUT.println();
+    }
+
+    /** Fails the bench when a command took an unexpected path (a silent error would make a fast, false figure). */
+    private static int expect(int rc, int want, String what) {
+        if (rc != want) {
+            throw new IllegalStateException("engine " + what + " exited " + rc + ", expected " + want);
+        }
+        return rc;
+    }
+
+    private static long attemptsAudited(Path ws, String stage) throws IOException {
+        Path audit = ws.resolve("state/audit.jsonl");
+        if (!Files.exists(audit)) {
+            return 0;
+        }
+        try (var lines = Files.lines(audit)) {
+            return lines.filter(l -> l.contains("\"stage\":\"" + stage + "\"") && l.contains("\"attempt_finished\"")).count();
+        }
     }
 
     private static long timeBash(String cmd, Path cwd) {
@@ -167,11 +190,20 @@ public final class Bench {
     static Path gitWorkspace(Path dir, String contextMap) throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("context_map.yaml"), contextMap);
-        Process p = new ProcessBuilder("git", "init", "-q", "-b", "main").directory(dir.toFile()).inheritIO().start();
-        if (p.waitFor() != 0) {
-            throw new IllegalStateException("git init failed in " + dir);
-        }
+        // Stages run from the committed content, so the context map must be on main.
+        git(dir, "init", "-q", "-b", "main");
+        git(dir, "add", "-A");
+        git(dir, "-c", "user.name=bench", "-c", "user.email=bench@localhost", "commit", "-q", "-m", "bench workspace");
         return dir;
+    }
+
+    private static void git(Path dir, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("git"));
+        cmd.addAll(List.of(args));
+        Process p = new ProcessBuilder(cmd).directory(dir.toFile()).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new IllegalStateException(String.join(" ", cmd) + " failed in " + dir);
+        }
     }
 
     private Bench() {}

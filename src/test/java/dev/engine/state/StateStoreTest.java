@@ -56,6 +56,27 @@ class StateStoreTest {
     }
 
     @Test
+    void an_update_that_changes_nothing_leaves_the_file_in_place_and_a_change_replaces_it() throws Exception {
+        StateStore store = new StateStore(dir);
+        store.setStatus("vms", StageStatus.GREEN);
+        store.updateInfo("vms", i -> i.withReason("boom"));
+        Object statusFile = Files.readAttributes(dir.resolve("stage_status.json"), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        Object infoFile = Files.readAttributes(dir.resolve("stage_info.json"), java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+
+        store.setStatus("vms", StageStatus.GREEN);
+        store.updateInfo("vms", i -> i.withReason("boom"));
+        assertThat(Files.readAttributes(dir.resolve("stage_status.json"), java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                .as("same content: not replaced").isEqualTo(statusFile);
+        assertThat(Files.readAttributes(dir.resolve("stage_info.json"), java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                .isEqualTo(infoFile);
+
+        store.setStatus("vms", StageStatus.FAILED);
+        assertThat(Files.readAttributes(dir.resolve("stage_status.json"), java.nio.file.attribute.BasicFileAttributes.class).fileKey())
+                .as("a change is a new file renamed over the old").isNotEqualTo(statusFile);
+        assertThat(store.status("vms")).isEqualTo(StageStatus.FAILED);
+    }
+
+    @Test
     void writes_leave_no_temporary_files_and_keep_stage_order() throws Exception {
         StateStore store = new StateStore(dir);
         store.setStatus("vms", StageStatus.GREEN);
