@@ -27,12 +27,8 @@ import picocli.CommandLine.Model.CommandSpec;
             "  3  another engine holds the lock on this home",
             "",
             "The bash loop's spellings `engine <stage> --reset` and `engine --reset <stage>` also work.",
-        },
-        subcommands = {
-            RunCommand.class, StatusCommand.class, ResetCommand.class, AuditCommand.class,
-            HashCommand.class, CaseCommand.class, ValidateCommand.class, PatchCommand.class, ReviewCommand.class, DemoCommand.class,
-            WatchCommand.class,
         })
+// The subcommands are registered by Subcommands, not listed here: see why there.
 public final class EngineCommand implements Runnable {
     final CliContext ctx;
 

@@ -19,6 +19,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        dev.engine.git.GitSystemConfig.useGitDefault(System.getenv());
         CliContext ctx = new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err,
                 Clock.systemUTC(), System.console() != null, true, new Cancellation());
         int code = execute(args, ctx);
@@ -28,8 +29,10 @@ public final class Main {
 
     /** Runs one command line against {@code ctx}; returns the exit code of DESIGN.md §3. */
     public static int execute(String[] args, CliContext ctx) {
+        String[] argv = ResetArgs.rewrite(args);
         EngineCommand root = new EngineCommand(ctx);
         CommandLine cl = new CommandLine(root);
+        Subcommands.register(cl, argv);
         cl.setOut(new PrintWriter(ctx.out(), true));
         cl.setErr(new PrintWriter(ctx.err(), true));
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
@@ -44,7 +47,7 @@ public final class Main {
             }
             return code;
         });
-        return cl.execute(ResetArgs.rewrite(args));
+        return cl.execute(argv);
     }
 
     private static int exitCode(Exception ex) {
