@@ -23,8 +23,8 @@ import java.util.regex.Pattern;
  * (jcmd GC.run, then GC.heap_info) tells heap growth apart from the JVM's own warm-up (JIT code,
  * metaspace), which RSS shows too.
  *
- * <p>Run: {@code java -cp target/test-classes:target/engine.jar dev.engine.bench.WatchMemoryBench [checkpoint...]}
- * (the engine is started with the launcher's JVM flags: C1 only, SerialGC). Linux only.
+ * <p>Run from the repository root: {@code java -cp target/test-classes:target/engine.jar dev.engine.bench.WatchMemoryBench [checkpoint...]}
+ * (the engine is started through the {@code engine} launcher, with its JVM flags). Linux only.
  */
 public final class WatchMemoryBench {
     private static final Pattern LISTENING = Pattern.compile("listening on (http://\\S+)");
@@ -50,9 +50,9 @@ public final class WatchMemoryBench {
                     success_checks: ["true"]
                 """);
         Path out = ws.resolve("watch.out");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-cp", absoluteClassPath(),
-                "dev.engine.cli.Main", "watch", "--interval", "10ms", "--listen", "127.0.0.1:0"));
+        // Through the real launcher, so the JVM flags are the ones users get (it execs java: the pid is the JVM's).
+        Path launcher = Path.of(System.getProperty("engine.launcher", "engine")).toAbsolutePath();
+        List<String> cmd = new ArrayList<>(List.of(launcher.toString(), "watch", "--interval", "10ms", "--listen", "127.0.0.1:0"));
         Process engine = new ProcessBuilder(cmd).directory(ws.toFile()).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         HttpClient http = HttpClient.newHttpClient();
         try {
@@ -69,6 +69,11 @@ public final class WatchMemoryBench {
                     Thread.sleep(Math.min(1000, Math.max(20, (target - cycles) * 5)));
                 }
                 get(http, base + "/metrics");
+                String status = get(http, base + "/api/status");
+                // A figure for cycles that fail (an uncommitted workspace, say) would measure the wrong path.
+                if (!status.contains("\"green\"") || status.contains("\"failed\"") || status.contains("\"give_up\"")) {
+                    throw new IllegalStateException("the fake stages are not green:\n" + status + "\n" + Files.readString(out));
+                }
                 double rss = kb(engine.pid(), "VmRSS") / 1024.0;
                 double hwm = kb(engine.pid(), "VmHWM") / 1024.0;
                 System.out.printf("%10d %12.1f %12.1f %22.1f %14.1f%n", cycles, rss, hwm, liveHeapKb(engine.pid()) / 1024.0,
@@ -79,15 +84,6 @@ public final class WatchMemoryBench {
             engine.waitFor();
             System.out.println("exit " + engine.exitValue() + "; work dir " + ws + " (remove with rm -rf)");
         }
-    }
-
-    /** The engine runs in the workspace, so a class path relative to here would not resolve there. */
-    private static String absoluteClassPath() {
-        List<String> parts = new ArrayList<>();
-        for (String p : System.getProperty("java.class.path").split(java.io.File.pathSeparator)) {
-            parts.add(Path.of(p).toAbsolutePath().toString());
-        }
-        return String.join(java.io.File.pathSeparator, parts);
     }
 
     private static String awaitAddress(Path out, Process engine) throws Exception {
