@@ -60,8 +60,15 @@ record CheckoutManifest(int version, String commit, boolean complete, Map<String
         return new CheckoutManifest(VERSION, null, true, new TreeMap<>(), new TreeMap<>());
     }
 
+    /**
+     * One mapper for every load and store: a new one per call had to rediscover the record's
+     * (de)serializers each time, a quarter of the checkout sync that precedes every attempt.
+     * It is configured here and never changed afterwards, which is what makes sharing it safe.
+     */
+    private static final ObjectMapper MAPPER = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
     private static ObjectMapper mapper() {
-        return new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        return MAPPER;
     }
 
     /** A loaded manifest and the file's own mtime, which tells racily-clean entries apart (as git's index does). */

@@ -56,6 +56,7 @@ public final class StageCheckout {
     private final String mainBranch;
     private final Path home;
     private final WriteHook beforeWrite;
+    private boolean ignoreChecked;
 
     /** Runs before each tracked path is written, so tests can kill a sync midway. */
     @FunctionalInterface
@@ -395,6 +396,9 @@ public final class StageCheckout {
 
     /** A checkout inside the workspace that git does not ignore would flood the user's {@code git status}. */
     private void checkCheckoutIgnored(Repository repo, Warnings warnings) throws IOException {
+        // Once per engine process is enough for an advice; the check walks the ignore rules.
+        if (ignoreChecked) return;
+        ignoreChecked = true;
         Optional<String> rel = relative(dir);
         if (rel.isPresent() && !IgnoredFiles.isIgnored(repo, rel.get())) {
             warnings.add("the stage checkout " + rel.get() + " is not git-ignored in the workspace, so its files show up in"

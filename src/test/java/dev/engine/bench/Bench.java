@@ -190,6 +190,8 @@ public final class Bench {
     static Path gitWorkspace(Path dir, String contextMap) throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("context_map.yaml"), contextMap);
+        // The home's runtime folders are ignored, as in a real workspace.
+        Files.writeString(dir.resolve(".gitignore"), "state/\nlogs/\nescalations/\npatches/\n");
         // Stages run from the committed content, so the context map must be on main.
         git(dir, "init", "-q", "-b", "main");
         git(dir, "add", "-A");
