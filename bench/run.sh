@@ -24,8 +24,11 @@ mkdir -p "$home/state"
 for i in $(seq 1 10000); do
   printf '{"time":"2026-11-22T03:49:%02d.000Z","stage":"talos","event":"attempt_finished","details":{"attempt":%d,"outcome":"failed"}}\n' $((i % 60)) "$i"
 done > "$home/state/audit.jsonl"
+printf '{"vms":"green","talos":"failed","infra":"idle","apps":"idle","ingress":"idle","obs":"idle"}\n' > "$home/state/stage_status.json"
+printf 'state/\nlogs/\n' > "$home/.gitignore"
+git -C "$home" add -A && git -C "$home" -c user.name=bench -c user.email=bench@localhost commit -qm "bench home"
 jar="$root/target/engine.jar"
-time_cmd() { # label, java options..., -- engine args...
+time_cmd() { # label, java options..., -- engine args...  (runs $jar)
   local label="$1"; shift
   local opts=(); while [ "$1" != "--" ]; do opts+=("$1"); shift; done; shift
   local xs=()
@@ -35,17 +38,49 @@ time_cmd() { # label, java options..., -- engine args...
     xs+=($(( (e - s) / 1000000 )))
   done
   sorted=($(printf '%s\n' "${xs[@]}" | sort -n))
-  printf '   %-44s median %5d ms  min %5d  max %5d\n' "$label" "${sorted[5]}" "${sorted[0]}" "${sorted[9]}"
+  printf '   %-52s median %5d ms  min %5d  max %5d\n' "$label" "${sorted[5]}" "${sorted[0]}" "${sorted[9]}"
 }
-time_cmd "engine status (plain JVM)" -Xshare:auto -- status
-time_cmd "engine --help (plain JVM)" -Xshare:auto -- --help
-time_cmd "engine status (launcher flags: C1, SerialGC)" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -- status
+floor="$(mktemp -d)"
+printf 'public class Hello { public static void main(String[] a) { System.out.println("hello"); } }\n' > "$floor/Hello.java"
+javac -d "$floor" "$floor/Hello.java"
+time_java() { # label, java args... (no --workspace: a bare JVM start for reference)
+  local label="$1"; shift
+  local xs=()
+  for i in 1 2 3; do java "$@" >/dev/null; done
+  for i in $(seq 1 10); do
+    s=$(date +%s%N); java "$@" >/dev/null; e=$(date +%s%N)
+    xs+=($(( (e - s) / 1000000 )))
+  done
+  sorted=($(printf '%s\n' "${xs[@]}" | sort -n))
+  printf '   %-52s median %5d ms  min %5d  max %5d\n' "$label" "${sorted[5]}" "${sorted[0]}" "${sorted[9]}"
+}
+time_java "JVM floor: hello world (launcher flags)" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -cp "$floor" Hello
+time_cmd "engine status, full jar, plain JVM (before)" -Xshare:auto -- status
+time_cmd "engine status, full jar, launcher flags (C1, SerialGC)" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -- status
 jsa="$root/target/engine-bench.jsa"
 java -XX:ArchiveClassesAtExit="$jsa" -jar "$jar" --workspace "$home" status >/dev/null 2>&1 || true
 if [ -f "$jsa" ]; then
-  time_cmd "engine status (launcher flags + AppCDS archive)" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$jsa" -- status
-  time_cmd "engine --help (launcher flags + AppCDS archive)" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$jsa" -- --help
+  time_cmd "engine status, full jar, flags + AppCDS" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$jsa" -- status
 fi
+lean="$root/target/engine-lean.jar"
+ljsa="$root/target/engine-lean-bench.jsa"
+java -XX:ArchiveClassesAtExit="$ljsa" -jar "$lean" --workspace "$home" status >/dev/null 2>&1 || true
+jar="$lean" time_cmd "engine status, lean jar, flags + AppCDS" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$ljsa" -- status
+time_launcher() { # label, engine args...
+  local label="$1"; shift
+  local xs=()
+  for i in 1 2 3; do "$root/engine" --workspace "$home" "$@" >/dev/null; done
+  for i in $(seq 1 10); do
+    s=$(date +%s%N); "$root/engine" --workspace "$home" "$@" >/dev/null; e=$(date +%s%N)
+    xs+=($(( (e - s) / 1000000 )))
+  done
+  sorted=($(printf '%s\n' "${xs[@]}" | sort -n))
+  printf '   %-52s median %5d ms  min %5d  max %5d\n' "$label" "${sorted[5]}" "${sorted[0]}" "${sorted[9]}"
+}
+time_launcher "./engine status (what users run: launcher, lean, CDS)" status
+time_cmd "engine --help, full jar, plain JVM (before)" -Xshare:auto -- --help
+time_launcher "./engine --help (launcher, lean, CDS)" --help
+rm -rf "$floor"
 
 quick=0; for a in "$@"; do [ "$a" = "--quick" ] && quick=1; done
 

@@ -58,8 +58,11 @@ public final class WatchMemoryBench {
         try {
             String base = awaitAddress(out, engine);
             System.out.println("engine watch, 3 stages with a success check each, --interval 10ms, pid " + engine.pid());
-            System.out.printf("%10s %12s %12s %22s %14s%n", "cycles", "VmRSS (MB)", "VmHWM (MB)", "live heap after GC (MB)", "elapsed (s)");
+            System.out.printf("%10s %12s %12s %22s %14s %18s%n", "cycles", "VmRSS (MB)", "VmHWM (MB)", "live heap after GC (MB)", "elapsed (s)",
+                    "ms per stage (*)");
             long start = System.nanoTime();
+            long lastCycles = 0;
+            long lastAt = start;
             for (long target : checkpoints) {
                 long cycles;
                 while ((cycles = cycles(http, base)) < target) {
@@ -78,9 +81,15 @@ public final class WatchMemoryBench {
                 }
                 double rss = kb(engine.pid(), "VmRSS") / 1024.0;
                 double hwm = kb(engine.pid(), "VmHWM") / 1024.0;
-                System.out.printf("%10d %12.1f %12.1f %22.1f %14.1f%n", cycles, rss, hwm, liveHeapKb(engine.pid()) / 1024.0,
-                        (System.nanoTime() - start) / 1e9);
+                long now = System.nanoTime();
+                // Each cycle runs 3 stages (command + success check each) and then sleeps the 10 ms interval.
+                double perStage = cycles > lastCycles ? ((now - lastAt) / 1e6 / (cycles - lastCycles) - 10) / 3 : Double.NaN;
+                System.out.printf("%10d %12.1f %12.1f %22.1f %14.1f %18.1f%n", cycles, rss, hwm, liveHeapKb(engine.pid()) / 1024.0,
+                        (now - start) / 1e9, perStage);
+                lastCycles = cycles;
+                lastAt = now;
             }
+            System.out.println("(*) cycle time minus the interval, divided by the 3 stages; each runs `true` and a `true` check");
         } finally {
             engine.destroy(); // SIGTERM: a clean stop
             engine.waitFor();
