@@ -73,6 +73,13 @@ public final class ModelEscalator implements Escalator {
         List<RefusedRequest> refused = new ArrayList<>();
         long tokens = 0;
         for (int version = 1; ; version++) {
+            // A stop asked for while the model answered or diagnostics ran ends the escalation
+            // here: no further call is reserved or sent.
+            if (s.cancellation().isCancelled()) {
+                String why = "stopped (" + s.cancellation().reason() + ") before case v" + version + " was sent";
+                audit(stage, "escalation_skipped", AuditLog.details("fingerprint", req.fingerprint(), "version", version, "reason", why));
+                return new EscalationOutcome.Unreachable(why, tokens);
+            }
             CaseFile caseFile = c.build(stage, req.fingerprint(), req.log(), version, diagnostics, refused);
             String caseName = prefix + "_case_v" + version + ".md";
             // Reserved before anything is sent (I6); the case is written before the call, so a
@@ -212,6 +219,9 @@ public final class ModelEscalator implements Escalator {
                 : new DiagnosticsRunner(s.diagnosticsCwd(), s.diagnosticsEnv(), c.settings().diagnosticsTimeout(),
                         c.settings().diagnosticsOutputCap(), s.diagnosticsDir(), c.redactor()::redact);
         for (String command : commands) {
+            if (s.cancellation().isCancelled()) {
+                return; // no new diagnostic starts once the engine is stopping; the loop then ends the escalation
+            }
             Verdict v = policy.check(command);
             if (v instanceof Verdict.Refused no) {
                 refused.add(new RefusedRequest(c.redactor().redact(command), no.reason()));

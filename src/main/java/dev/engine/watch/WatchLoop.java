@@ -166,50 +166,59 @@ public final class WatchLoop {
                     held.put(name, "waits for " + waitsFor.get() + ", which is not green");
                     continue;
                 }
-                StageStatus status = statuses.getOrDefault(name, StageStatus.IDLE);
-                if (status == StageStatus.GIVE_UP) {
-                    giveUpSkipped(name);
-                    notGreen.add(name);
-                    held.put(name, "give_up: skipped until `engine reset " + name + "` (stop watch first)");
-                    continue;
-                }
-                announcedGiveUp.remove(name);
-                if (status == StageStatus.GREEN) {
-                    backoff.remove(name);
-                    if (stage.successChecks().isEmpty()) {
+                try {
+                    StageStatus status = statuses.getOrDefault(name, StageStatus.IDLE);
+                    if (status == StageStatus.GIVE_UP) {
+                        giveUpSkipped(name);
+                        notGreen.add(name);
+                        held.put(name, "give_up: skipped until `engine reset " + name + "` (stop watch first)");
                         continue;
+                    }
+                    announcedGiveUp.remove(name);
+                    if (status == StageStatus.GREEN) {
+                        backoff.remove(name);
+                        if (stage.successChecks().isEmpty()) {
+                            continue;
+                        }
+                        publish(true, name, null);
+                        Drift.Verdict v = p.checks().verify(stage);
+                        if (v instanceof Drift.Verdict.Interrupted) {
+                            return;
+                        }
+                        if (v instanceof Drift.Verdict.Holds) {
+                            continue;
+                        }
+                        drifted(name, (Drift.Verdict.Drifted) v);
+                    } else if (status == StageStatus.IDLE && backoff.remove(name) != null) {
+                        // Only a human puts a failed stage back to idle while watch holds the lock (an
+                        // edit of stage_status.json): a fresh start, so the backoff goes with it.
+                        p.out().println(name + ": idle again (reset by hand); backoff cleared");
+                    }
+                    Backoff b = backoff.get(name);
+                    if (b != null && !b.due(n)) {
+                        notGreen.add(name);
+                        held.put(name, "backing off after " + b.failures() + " failure(s); next attempt in cycle " + b.nextAttemptCycle());
+                        continue;
+                    }
+                    if (!prepared) {
+                        p.beforeConverging().run();
+                        prepared = true;
                     }
                     publish(true, name, null);
-                    Drift.Verdict v = p.checks().verify(stage);
-                    if (v instanceof Drift.Verdict.Interrupted) {
-                        return;
+                    ConvergenceLoop.Report r = p.converger().converge(stage);
+                    if (!r.green()) {
+                        notGreen.add(name);
                     }
-                    if (v instanceof Drift.Verdict.Holds) {
-                        continue;
-                    }
-                    drifted(name, (Drift.Verdict.Drifted) v);
-                } else if (status == StageStatus.IDLE && backoff.remove(name) != null) {
-                    // Only a human puts a failed stage back to idle while watch holds the lock (an
-                    // edit of stage_status.json): a fresh start, so the backoff goes with it.
-                    p.out().println(name + ": idle again (reset by hand); backoff cleared");
-                }
-                Backoff b = backoff.get(name);
-                if (b != null && !b.due(n)) {
+                    converged(name, r, n);
+                    reviewPending(name);
+                } catch (IOException | RuntimeException e) {
+                    // One stage's trouble (a damaged checkout, an unreadable file) is its own: it
+                    // counts as not green, so what depends on it waits, and the cycle goes on.
                     notGreen.add(name);
-                    held.put(name, "backing off after " + b.failures() + " failure(s); next attempt in cycle " + b.nextAttemptCycle());
-                    continue;
+                    p.err().println("engine watch: " + name + ": " + e.getMessage() + "; the other stages go on, " + name
+                            + " is tried again next cycle");
+                    auditQuietly(name, "watch_error", Map.of("cycle", n, "error", String.valueOf(e.getMessage())));
                 }
-                if (!prepared) {
-                    p.beforeConverging().run();
-                    prepared = true;
-                }
-                publish(true, name, null);
-                ConvergenceLoop.Report r = p.converger().converge(stage);
-                if (!r.green()) {
-                    notGreen.add(name);
-                }
-                converged(name, r, n);
-                reviewPending(name);
             }
         } finally {
             heldBack = held;

@@ -89,7 +89,7 @@ public final class WatchMemoryBench {
                 lastCycles = cycles;
                 lastAt = now;
             }
-            System.out.println("(*) cycle time minus the interval, divided by the 3 stages; each runs `true` and a `true` check");
+            System.out.println("(*) cycle time minus the interval, divided by the 3 stages; a green stage is verified by its check only (one `true` process)");
         } finally {
             engine.destroy(); // SIGTERM: a clean stop
             engine.waitFor();

@@ -209,6 +209,72 @@ class EscalationTest {
     }
 
     @Test
+    void a_stop_while_the_model_waits_abandons_the_call_and_runs_none_of_its_diagnostics() throws Exception {
+        dev.engine.stage.Cancellation stop = new dev.engine.stage.Cancellation();
+        answers(List.of(
+                c -> {
+                    stop.cancel("SIGTERM"); // arrives while the first call is in flight
+                    return ChatCompletions.diagnostics("check the API", "talosctl --nodes 10.5.0.2 version");
+                },
+                EscalationTest::fixWithPlaceholderContext));
+
+        Home.Result r = home.engineWith(stop, home.ws, "run", "talos");
+
+        assertThat(server.getRequestCount()).as(r.all()).isEqualTo(1);
+        assertThat(home.audit("talos", "diagnostics_run")).isEmpty();
+        assertThat(home.audit("talos", "model_call")).singleElement()
+                .satisfies(e -> assertThat(e.at("/details/error").asText()).isEqualTo("Stopped"));
+        assertStoppedAfterOneCall();
+    }
+
+    @Test
+    void a_stop_while_diagnostics_run_starts_no_further_diagnostic_and_sends_no_second_case() throws Exception {
+        Path started = tmp.resolve("first-diagnostic-started");
+        home.tool("talosctl", """
+                case " $* " in
+                  *" version "*) touch '%s'; sleep 1; echo "Tag: v1.8.3"; exit 0 ;;
+                  *" health "*) echo "dial tcp 10.5.0.2:6444: connect: connection refused" >&2; exit 1 ;;
+                esac""".formatted(started));
+        dev.engine.stage.Cancellation stop = new dev.engine.stage.Cancellation();
+        Thread signal = new Thread(() -> {
+            while (!Files.exists(started)) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            stop.cancel("SIGTERM"); // while the first diagnostic runs
+        });
+        signal.setDaemon(true);
+        signal.start();
+        answers(List.of(
+                c -> ChatCompletions.diagnostics("check the API", "talosctl --nodes 10.5.0.2 version", "kubectl get pods -A"),
+                EscalationTest::fixWithPlaceholderContext));
+
+        Home.Result r = home.engineWith(stop, home.ws, "run", "talos");
+
+        assertThat(server.getRequestCount()).as(r.all()).isEqualTo(1);
+        assertThat(home.audit("talos", "diagnostics_run")).as("the second diagnostic never starts").singleElement()
+                .satisfies(e -> assertThat(e.at("/details/command").asText()).contains("talosctl"));
+        assertThat(home.audit("talos", "escalation_skipped")).singleElement()
+                .satisfies(e -> assertThat(e.at("/details/reason").asText()).contains("SIGTERM").contains("case v2"));
+        assertStoppedAfterOneCall();
+    }
+
+    private void assertStoppedAfterOneCall() throws Exception {
+        assertThat(escalations()).noneMatch(p -> p.toString().endsWith("_case_v2.md"));
+        assertThat(home.state("stage_status.json").get("talos").asText()).isNotEqualTo("green");
+        assertThat(home.git("branch", "--list", "ai/*").strip()).isEmpty();
+        // The one call made is the one counted (I6).
+        int calls = 0;
+        for (JsonNode e : home.state("errors.json")) {
+            calls += e.path("api_calls").asInt();
+        }
+        assertThat(calls).isEqualTo(1);
+    }
+
+    @Test
     void hostile_answers_are_all_refused_nothing_is_written_and_the_budget_ends_it() throws Exception {
         String mainBefore = home.git("rev-parse", "main").strip();
         answers(List.of(

@@ -94,10 +94,15 @@ final class Home {
     }
 
     Result engineIn(Path cwd, String... args) {
+        return engineWith(new dev.engine.stage.Cancellation(), cwd, args);
+    }
+
+    /** Runs with a cancellation the test holds, as SIGTERM would trigger it. */
+    Result engineWith(dev.engine.stage.Cancellation cancellation, Path cwd, String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.execute(args, CliContext.forTest(env, cwd, new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(err, true, StandardCharsets.UTF_8)));
+        int code = Main.execute(args, new CliContext(env, cwd, new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), java.time.Clock.systemUTC(), false, false, cancellation));
         return new Result(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 

@@ -61,9 +61,15 @@ class WatchLoopTest {
                 List.of(), List.of(), List.of(), 1);
     }
 
+    /** Stages whose converge throws, as a damaged checkout would make it. */
+    final Map<String, String> broken = new HashMap<>();
+
     WatchLoop loop(List<StageSpec> order, Duration interval, long maxCycles) {
         WatchLoop.Converger converger = s -> {
             converged.add(s.name());
+            if (broken.containsKey(s.name())) {
+                throw new IOException(broken.get(s.name()));
+            }
             Deque<StageStatus> q = outcomes.get(s.name());
             StageStatus end = q == null || q.isEmpty() ? StageStatus.GREEN : (q.size() == 1 ? q.peek() : q.poll());
             String reason = end == StageStatus.GREEN ? null : "exit code 1";
@@ -206,6 +212,28 @@ class WatchLoopTest {
         converged.clear();
         loop(explicit, Duration.ofMinutes(5), 0).cycle(1);
         assertThat(converged).as("dns says it needs only net, which is unknown: it may go ahead").containsExactly("vms", "dns");
+    }
+
+    @Test
+    void aStageWhoseConvergeThrowsHoldsBackOnlyWhatDependsOnItAndIsTriedAgainNextCycle() throws IOException {
+        List<StageSpec> order = List.of(stage("vms", List.of()), stage("dns", List.of(), "net"), stage("talos", List.of(), "vms"));
+        broken.put("vms", "state/checkout: cannot read the AI branch");
+        WatchLoop loop = loop(order, Duration.ofMinutes(5), 0);
+
+        loop.cycle(1);
+
+        assertThat(converged).as("dns does not depend on vms and still converges").containsExactly("vms", "dns");
+        assertThat(loop.heldBack()).containsExactly("talos");
+        assertThat(events("watch_error")).singleElement().satisfies(e -> {
+            assertThat(e.stage()).isEqualTo("vms");
+            assertThat(e.details().get("error").toString()).contains("cannot read the AI branch");
+        });
+        assertThat(out.toString(StandardCharsets.UTF_8)).contains("engine watch: vms: state/checkout: cannot read the AI branch");
+
+        broken.clear();
+        converged.clear();
+        loop.cycle(2);
+        assertThat(converged).containsExactly("vms", "talos");
     }
 
     @Test
