@@ -6,13 +6,19 @@ import java.util.Map;
 
 /**
  * A stage still marked {@code running} when a new engine takes the lock was being run by an engine
- * that died (kill -9, power loss). It is marked failed, uncounted, and the fact is audited.
+ * that died (kill -9, power loss). It is marked failed, uncounted, and the fact is audited. What
+ * the dead engine left half-made (temp files of atomic writes, executor scratch checkouts) goes.
  */
 final class Recovery {
     private Recovery() {}
 
     static void recoverInterrupted(Session s) throws IOException {
         removeTornTempFiles(s);
+        java.util.List<String> scratch = dev.engine.git.ScratchCheckout.removeLeftovers(s.layout().patchesDir());
+        if (!scratch.isEmpty()) {
+            s.audit().append(null, "scratch_removed", Map.of("dirs", scratch,
+                    "reason", "left by an engine that stopped while the executor ran"));
+        }
         for (Map.Entry<String, StageStatus> e : s.state().statuses().entrySet()) {
             if (e.getValue() == StageStatus.RUNNING) {
                 stopOrphans(s, e.getKey());

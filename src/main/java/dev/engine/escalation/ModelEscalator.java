@@ -94,15 +94,17 @@ public final class ModelEscalator implements Escalator {
             try {
                 reply = askUnlessStopped(caseFile.text());
             } catch (Stopped stopped) {
-                audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "case", caseName,
-                        "case_tokens", caseFile.tokens(), "error", "Stopped", "message", stopped.getMessage()));
+                audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
+                        "case", caseName, "case_tokens", caseFile.tokens(), "error", "Stopped", "message", stopped.getMessage()));
                 return new EscalationOutcome.Unreachable(stopped.getMessage(), tokens);
             } catch (ModelException e) {
                 long used = e.totalTokens();
                 tokens += used;
                 budget.recordTokens(used);
-                audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "case", caseName,
-                        "case_tokens", caseFile.tokens(), "error", e.getClass().getSimpleName(), "message", e.getMessage(), "tokens", used));
+                // The model asked for, as no answer named one (I10 wants the model of every call).
+                audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
+                        "case", caseName, "case_tokens", caseFile.tokens(), "error", e.getClass().getSimpleName(),
+                        "message", e.getMessage(), "tokens", used));
                 c.write(prefix + "_response_v" + version + ".json", errorJson(e));
                 if (e instanceof ModelException.TransportFailure || e instanceof ModelException.Rejected) {
                     return new EscalationOutcome.Unreachable(e.getMessage(), tokens);
@@ -206,7 +208,10 @@ public final class ModelEscalator implements Escalator {
                 dev.engine.stage.ssh.SshTarget.parse(stage.host().get());
             } catch (IllegalArgumentException bad) {
                 for (String command : commands) {
-                    refused.add(new RefusedRequest(c.redactor().redact(command), "the stage's host: is invalid: " + bad.getMessage()));
+                    String reason = "the stage's host: is invalid: " + bad.getMessage();
+                    refused.add(new RefusedRequest(c.redactor().redact(command), reason));
+                    audit(stage, "diagnostics_refused", AuditLog.details("fingerprint", fingerprint, "command", c.redactor().redact(command),
+                            "reason", reason));
                 }
                 return;
             }

@@ -97,6 +97,29 @@ public final class ScratchCheckout implements AutoCloseable {
         }
     }
 
+    /**
+     * Removes the scratch directories ({@code .<name>_scratch}) an engine killed mid-executor left
+     * in {@code patchesDir}; links inside are removed, never followed. Only safe with the engine
+     * lock held, when no executor can be running. Returns the names removed.
+     */
+    public static List<String> removeLeftovers(Path patchesDir) throws IOException {
+        if (!Files.isDirectory(patchesDir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return List.of();
+        }
+        List<String> removed = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> entries = Files.list(patchesDir)) {
+            for (Path p : entries.filter(e -> e.getFileName().toString().matches("\\..+_scratch")).sorted().toList()) {
+                if (Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                    SafeTree.deleteTree(p);
+                } else {
+                    Files.delete(p); // a link or file by that name: removed itself, its target untouched
+                }
+                removed.add(p.getFileName().toString());
+            }
+        }
+        return removed;
+    }
+
     /** Deletes the scratch directory (links inside it are removed, never followed). */
     @Override
     public void close() {

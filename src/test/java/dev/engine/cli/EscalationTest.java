@@ -223,7 +223,10 @@ class EscalationTest {
         assertThat(server.getRequestCount()).as(r.all()).isEqualTo(1);
         assertThat(home.audit("talos", "diagnostics_run")).isEmpty();
         assertThat(home.audit("talos", "model_call")).singleElement()
-                .satisfies(e -> assertThat(e.at("/details/error").asText()).isEqualTo("Stopped"));
+                .satisfies(e -> {
+                    assertThat(e.at("/details/error").asText()).isEqualTo("Stopped");
+                    assertThat(e.at("/details/model").asText()).as("I10: every call names its model").isEqualTo("gpt-4o");
+                });
         assertStoppedAfterOneCall();
     }
 

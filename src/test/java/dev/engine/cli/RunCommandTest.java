@@ -106,6 +106,31 @@ class RunCommandTest {
     }
 
     @Test
+    void a_scratch_checkout_left_by_a_killed_executor_is_removed_without_following_its_links() throws Exception {
+        Path outside = tmp.resolve("outside-secret.txt");
+        Files.writeString(outside, "keep me\n");
+        Path patches = home.ws.resolve("patches");
+        Path scratch = patches.resolve(".talos_20261205-061500_scratch");
+        Files.createDirectories(scratch.resolve("stages"));
+        Files.writeString(scratch.resolve("stages/talos.sh"), "half-edited\n");
+        Files.createSymbolicLink(scratch.resolve("stages/link"), outside);
+        Files.createSymbolicLink(patches.resolve(".vms_20261205-061500_scratch"), tmp); // a link by that name: only the link goes
+        Files.writeString(patches.resolve("talos_20261205-061500_executor.diff"), "--- a/x\n+++ b/x\n");
+
+        Home.Result r = home.engine("run", "vms");
+
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(scratch).doesNotExist();
+        assertThat(patches.resolve(".vms_20261205-061500_scratch")).doesNotExist();
+        assertThat(outside).hasContent("keep me");
+        assertThat(tmp).isDirectory();
+        assertThat(patches.resolve("talos_20261205-061500_executor.diff")).as("kept: a record, not a leftover").exists();
+        assertThat(home.audit().stream().filter(e -> e.path("event").asText().equals("scratch_removed")).toList())
+                .singleElement().satisfies(e -> assertThat(e.at("/details/dirs").toString())
+                        .contains(".talos_20261205-061500_scratch").contains(".vms_20261205-061500_scratch"));
+    }
+
+    @Test
     void the_bash_loop_reset_spellings_work() throws Exception {
         talosctlFailing(1000);
         home.engine("run", "talos");
