@@ -13,8 +13,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,7 +24,6 @@ import java.util.Map;
  * committed to the AI branch.
  */
 public final class CommandExecutor implements Executor {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     /**
      * @param env the engine's environment; only {@code allowedEnv} of it reaches the command
@@ -46,7 +43,7 @@ public final class CommandExecutor implements Executor {
     @Override
     public ExecutorOutcome attempt(ExecutorRequest req) throws IOException {
         String name = req.stage().name();
-        String prefix = name + "_" + STAMP.format(LocalDateTime.now(s.cases().clock())) + "_attempt" + req.attempts();
+        String prefix = ExecutorFiles.prefix(s.patchesDir(), name, s.cases().clock(), req.attempts());
         CaseFile bundle = s.cases().build(req.stage(), req.fingerprint(), req.log(), 1, List.of(), List.of());
         Files.createDirectories(s.patchesDir());
         Path bundleFile = s.patchesDir().resolve(prefix + "_bundle.md");

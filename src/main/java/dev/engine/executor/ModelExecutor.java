@@ -14,8 +14,6 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDateTime;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
@@ -27,7 +25,6 @@ import java.util.function.Supplier;
  * are not counted against the API budget.
  */
 public final class ModelExecutor implements Executor {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     public record Setup(CaseContext cases, PatchLanding landing, List<String> protectedFiles, Path patchesDir,
                         Supplier<ModelClient> client) {}
@@ -41,7 +38,7 @@ public final class ModelExecutor implements Executor {
     @Override
     public ExecutorOutcome attempt(ExecutorRequest req) throws IOException {
         String name = req.stage().name();
-        String prefix = name + "_" + STAMP.format(LocalDateTime.now(s.cases().clock())) + "_attempt" + req.attempts();
+        String prefix = ExecutorFiles.prefix(s.patchesDir(), name, s.cases().clock(), req.attempts());
         CaseFile bundle = s.cases().build(req.stage(), req.fingerprint(), req.log(), 1, List.of(), List.of());
         Files.createDirectories(s.patchesDir());
         Files.writeString(s.patchesDir().resolve(prefix + "_bundle.md"), bundle.text(), StandardCharsets.UTF_8);
