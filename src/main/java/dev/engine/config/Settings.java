@@ -76,7 +76,7 @@ public record Settings(
     public static final SettingKey<String> EXECUTOR_KIND =
             new SettingKey<>("executor_kind", "auto", Settings::executorKindName);
     public static final SettingKey<Optional<String>> EXECUTOR_BASE_URL =
-            new SettingKey<>("executor_base_url", "", Settings::optionalCommand);
+            new SettingKey<>("executor_base_url", "", raw -> raw.isBlank() ? Optional.empty() : Optional.of(httpUrl(raw)));
     public static final SettingKey<Optional<String>> EXECUTOR_MODEL =
             new SettingKey<>("executor_model", "", Settings::optionalCommand);
     /** The only variables an executor command sees (I9); API keys never pass, whatever this says. */

@@ -45,9 +45,11 @@ public final class ModelExecutor implements Executor {
         ModelReply reply;
         try {
             reply = s.client().get().ask(ModelEscalator.SYSTEM_PROMPT, bundle.text());
-        } catch (ModelException e) {
+        } catch (ModelException | RuntimeException e) {
+            // A local model server is the least reliable part of a homelab: whatever goes wrong
+            // with it (including a client that cannot be built) costs this attempt, not the run.
             s.cases().audit().append(name, "executor_model_call", AuditLog.details("fingerprint", req.fingerprint(),
-                    "error", e.getClass().getSimpleName(), "message", e.getMessage()));
+                    "error", e.getClass().getSimpleName(), "message", String.valueOf(e.getMessage())));
             return new ExecutorOutcome.NoChange("executor model gave no usable answer: " + e.getMessage());
         }
         ModelAnswer answer = reply.answer();

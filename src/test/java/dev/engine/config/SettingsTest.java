@@ -92,6 +92,16 @@ class SettingsTest {
     }
 
     @Test
+    void theExecutorBaseUrlMustBeAnHttpUrlAndLosesItsTrailingSlash() throws Exception {
+        assertThat(Settings.resolve(Map.of(), Map.of("EXECUTOR_BASE_URL", "http://127.0.0.1:11434/v1/"), null).executorBaseUrl())
+                .contains("http://127.0.0.1:11434/v1");
+        ConfigException e = catchThrowableOfType(ConfigException.class,
+                () -> Settings.resolve(Map.of(), Map.of("EXECUTOR_BASE_URL", "localhost:11434"), null));
+        assertThat(e).isNotNull();
+        assertThat(e.getMessage()).contains("EXECUTOR_BASE_URL").contains("http://");
+    }
+
+    @Test
     void badEnvironmentValueNamesTheVariable() {
         ConfigException e = catchThrowableOfType(ConfigException.class,
                 () -> Settings.resolve(Map.of(), Map.of("API_CALL_BUDGET", "lots"), null));
