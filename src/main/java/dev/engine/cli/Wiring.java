@@ -142,7 +142,8 @@ final class Wiring implements AutoCloseable {
                     }
                     return executorClient;
                 };
-                return new ModelExecutor(new ModelExecutor.Setup(cases, landing, protectedFiles, s.layout().patchesDir(), client));
+                return new ModelExecutor(new ModelExecutor.Setup(cases, landing, protectedFiles, s.layout().patchesDir(), client,
+                        root.ctx.cancellation()));
             }
             default:
                 return new NoExecutor("no executor configured (set EXECUTOR_COMMAND, or EXECUTOR_KIND=openai with EXECUTOR_BASE_URL)");

@@ -142,38 +142,12 @@ public final class ModelEscalator implements Escalator {
         }
     }
 
-    /**
-     * A model call can take minutes; SIGTERM must not wait for it. The call runs on a daemon
-     * thread and is abandoned when the engine is told to stop (it was reserved, so it is counted).
-     */
+    /** Abandoned when the engine is told to stop; the call was reserved, so it stays counted. */
     private ModelReply askUnlessStopped(String caseText) throws ModelException, Stopped {
-        java.util.concurrent.CompletableFuture<ModelReply> call = new java.util.concurrent.CompletableFuture<>();
-        Thread worker = new Thread(() -> {
-            try {
-                call.complete(s.client().get().ask(SYSTEM_PROMPT, caseText));
-            } catch (Throwable t) {
-                call.completeExceptionally(t);
-            }
-        }, "model-call");
-        worker.setDaemon(true);
-        try (AutoCloseable hook = s.cancellation().onCancel(() -> call.cancel(false))) {
-            worker.start();
-            return call.get();
-        } catch (java.util.concurrent.CancellationException e) {
-            throw new Stopped(s.cancellation().reason());
-        } catch (java.util.concurrent.ExecutionException e) {
-            if (e.getCause() instanceof ModelException m) {
-                throw m;
-            }
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new Stopped("interrupted");
-        } catch (Exception closing) {
-            throw new IllegalStateException(closing);
+        try {
+            return dev.engine.escalation.model.StoppableCall.ask(s.client(), SYSTEM_PROMPT, caseText, s.cancellation());
+        } catch (dev.engine.escalation.model.StoppableCall.Stopped stopped) {
+            throw new Stopped(stopped.why());
         }
     }
 

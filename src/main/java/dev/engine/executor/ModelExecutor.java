@@ -27,7 +27,7 @@ import java.util.function.Supplier;
 public final class ModelExecutor implements Executor {
 
     public record Setup(CaseContext cases, PatchLanding landing, List<String> protectedFiles, Path patchesDir,
-                        Supplier<ModelClient> client) {}
+                        Supplier<ModelClient> client, dev.engine.stage.Cancellation cancellation) {}
 
     private final Setup s;
 
@@ -44,7 +44,11 @@ public final class ModelExecutor implements Executor {
         Files.writeString(s.patchesDir().resolve(prefix + "_bundle.md"), bundle.text(), StandardCharsets.UTF_8);
         ModelReply reply;
         try {
-            reply = s.client().get().ask(ModelEscalator.SYSTEM_PROMPT, bundle.text());
+            reply = dev.engine.escalation.model.StoppableCall.ask(s.client(), ModelEscalator.SYSTEM_PROMPT, bundle.text(), s.cancellation());
+        } catch (dev.engine.escalation.model.StoppableCall.Stopped stopped) {
+            s.cases().audit().append(name, "executor_model_call", AuditLog.details("fingerprint", req.fingerprint(),
+                    "error", "Stopped", "message", stopped.getMessage()));
+            return new ExecutorOutcome.NoChange("executor model: " + stopped.getMessage());
         } catch (ModelException | RuntimeException e) {
             // A local model server is the least reliable part of a homelab: whatever goes wrong
             // with it (including a client that cannot be built) costs this attempt, not the run.

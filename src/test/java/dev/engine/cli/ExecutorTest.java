@@ -156,4 +156,48 @@ class ExecutorTest {
             assertThat(sent).contains("qwen2.5-coder").doesNotContain("sk-must-never-reach-the-executor");
         }
     }
+
+    @Test
+    void a_stop_while_the_local_model_thinks_ends_the_run_at_once_instead_of_waiting_for_the_answer() throws Exception {
+        try (okhttp3.mockwebserver.MockWebServer local = new okhttp3.mockwebserver.MockWebServer()) {
+            local.start(java.net.InetAddress.getLoopbackAddress(), 0);
+            // A slow local model: it answers only when the test lets it (after at most five minutes).
+            java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+            local.setDispatcher(new okhttp3.mockwebserver.Dispatcher() {
+                @Override
+                public okhttp3.mockwebserver.MockResponse dispatch(okhttp3.mockwebserver.RecordedRequest request) throws InterruptedException {
+                    answer.await(5, java.util.concurrent.TimeUnit.MINUTES);
+                    return ChatCompletions.patch("fix the port", "--- a/cluster/talos.yaml\n+++ b/cluster/talos.yaml\n");
+                }
+            });
+            home.env.put("EXECUTOR_KIND", "openai");
+            home.env.put("EXECUTOR_BASE_URL", local.url("/v1").toString());
+            home.env.put("EXECUTOR_MODEL", "qwen2.5-coder");
+            dev.engine.stage.Cancellation stop = new dev.engine.stage.Cancellation();
+            Thread signal = new Thread(() -> {
+                try {
+                    while (local.getRequestCount() == 0) { // the executor's call is in flight
+                        Thread.sleep(10);
+                    }
+                    Thread.sleep(200);
+                } catch (InterruptedException e) {
+                    return;
+                }
+                stop.cancel("SIGTERM");
+            });
+            signal.setDaemon(true);
+            signal.start();
+
+            long start = System.nanoTime();
+            Home.Result r = home.engineWith(stop, home.ws, "run", "talos");
+            long seconds = (System.nanoTime() - start) / 1_000_000_000L;
+
+            assertThat(seconds).as("returned long before the 5-minute answer; " + r.all()).isLessThan(60);
+            assertThat(home.audit("talos", "executor_model_call")).singleElement()
+                    .satisfies(e -> assertThat(e.at("/details/error").asText()).isEqualTo("Stopped"));
+            assertThat(home.state("stage_status.json").get("talos").asText()).isNotEqualTo("green");
+            assertThat(home.git("branch", "--list", "ai/*").strip()).isEmpty();
+            answer.countDown(); // lets the server shut down
+        }
+    }
 }
