@@ -12,6 +12,7 @@ import dev.engine.escalation.diagnostics.DiagnosticsRunner;
 import dev.engine.escalation.diagnostics.Verdict;
 import dev.engine.escalation.model.ModelAnswer;
 import dev.engine.escalation.model.ModelClient;
+import dev.engine.escalation.model.StoppableCall;
 import dev.engine.escalation.model.ModelException;
 import dev.engine.escalation.model.ModelReply;
 import dev.engine.git.CommitInfo;
@@ -92,11 +93,13 @@ public final class ModelEscalator implements Escalator {
             c.write(caseName, caseFile.text());
             ModelReply reply;
             try {
-                reply = askUnlessStopped(caseFile.text());
-            } catch (Stopped stopped) {
+                // Abandoned on SIGTERM; the call was reserved, so it stays counted.
+                reply = StoppableCall.ask(s.client(), SYSTEM_PROMPT, caseFile.text(), s.cancellation());
+            } catch (StoppableCall.Stopped stopped) {
+                String why = stopped.getMessage() + "; the call still counts against the budget";
                 audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
-                        "case", caseName, "case_tokens", caseFile.tokens(), "error", "Stopped", "message", stopped.getMessage()));
-                return new EscalationOutcome.Unreachable(stopped.getMessage(), tokens);
+                        "case", caseName, "case_tokens", caseFile.tokens(), "error", "Stopped", "message", why));
+                return new EscalationOutcome.Unreachable(why, tokens);
             } catch (ModelException e) {
                 long used = e.totalTokens();
                 tokens += used;
@@ -132,22 +135,6 @@ public final class ModelEscalator implements Escalator {
                 default:
                     throw new IllegalStateException("unknown answer type " + answer.type());
             }
-        }
-    }
-
-    /** The engine was asked to stop while the model had not answered yet. */
-    private static final class Stopped extends Exception {
-        Stopped(String why) {
-            super("stopped (" + why + ") before the model answered; the call still counts against the budget");
-        }
-    }
-
-    /** Abandoned when the engine is told to stop; the call was reserved, so it stays counted. */
-    private ModelReply askUnlessStopped(String caseText) throws ModelException, Stopped {
-        try {
-            return dev.engine.escalation.model.StoppableCall.ask(s.client(), SYSTEM_PROMPT, caseText, s.cancellation());
-        } catch (dev.engine.escalation.model.StoppableCall.Stopped stopped) {
-            throw new Stopped(stopped.why());
         }
     }
 

@@ -13,15 +13,8 @@ import java.util.function.Supplier;
 public final class StoppableCall {
     /** The engine was told to stop before the model answered. */
     public static final class Stopped extends Exception {
-        private final String why;
-
         Stopped(String why) {
             super("stopped (" + why + ") before the model answered");
-            this.why = why;
-        }
-
-        public String why() {
-            return why;
         }
     }
 
