@@ -19,7 +19,6 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        dev.engine.git.GitSystemConfig.useGitDefault(System.getenv());
         CliContext ctx = new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err,
                 Clock.systemUTC(), System.console() != null, true, new Cancellation());
         int code = execute(args, ctx);

@@ -26,6 +26,9 @@ record Session(Layout layout, ContextMap map, Settings settings, StateStore stat
     }
 
     static Session open(EngineCommand root, Map<String, String> settingFlags) throws ConfigException {
+        // Here, not at start-up: the commands that open a home are the ones that use git, and
+        // setting it up costs help, version and hash ~100 ms of JGit initialisation for nothing.
+        dev.engine.git.GitSystemConfig.useGitDefault(root.ctx.env());
         // Relative flags are relative to the caller's directory, which in tests is not the JVM's.
         Layout layout = LayoutLocator.locate(
                 Optional.ofNullable(root.workspace).map(p -> root.ctx.cwd().resolve(p)),

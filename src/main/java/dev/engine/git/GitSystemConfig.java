@@ -13,7 +13,7 @@ import org.eclipse.jgit.util.FS;
 public final class GitSystemConfig {
     private GitSystemConfig() {}
 
-    /** Call once at process start, before any repository is opened. */
+    /** Call before repositories are opened; calling it again with the same environment changes nothing. */
     public static void useGitDefault(Map<String, String> env) {
         String override = env.get("GIT_CONFIG_SYSTEM");
         FS.DETECTED.setGitSystemConfig(new File(override == null || override.isBlank() ? "/etc/gitconfig" : override));
