@@ -52,10 +52,19 @@ public record CaseContext(StateStore state, AuditLog audit, ContextMap map, Stri
 
     /** {@code <stage>_<yyyyMMdd-HHmmss>}: the common prefix of one escalation's files. */
     public String newPrefix(String stage) {
-        String base = stage + "_" + STAMP.format(LocalDateTime.now(clock));
+        return newPrefix(escalationsDir, stage, "", "_case_v1.md");
+    }
+
+    /**
+     * {@code <stage>_<yyyyMMdd-HHmmss><tail>}, with {@code -2}, {@code -3}, ... added while
+     * {@code dir} holds that name followed by {@code marker}: two in one second (a quick
+     * re-escalation, a second fingerprint's first executor attempt) must not overwrite each
+     * other's files.
+     */
+    public String newPrefix(Path dir, String stage, String tail, String marker) {
+        String base = stage + "_" + STAMP.format(LocalDateTime.now(clock)) + tail;
         String prefix = base;
-        // Two escalations in one second (a quick re-escalation) must not overwrite each other's files.
-        for (int n = 2; Files.exists(escalationsDir.resolve(prefix + "_case_v1.md")); n++) {
+        for (int n = 2; Files.exists(dir.resolve(prefix + marker)); n++) {
             prefix = base + "-" + n;
         }
         return prefix;

@@ -43,7 +43,7 @@ public final class CommandExecutor implements Executor {
     @Override
     public ExecutorOutcome attempt(ExecutorRequest req) throws IOException {
         String name = req.stage().name();
-        String prefix = ExecutorFiles.prefix(s.patchesDir(), name, s.cases().clock(), req.attempts());
+        String prefix = s.cases().newPrefix(s.patchesDir(), name, "_attempt" + req.attempts(), "_bundle.md");
         CaseFile bundle = s.cases().build(req.stage(), req.fingerprint(), req.log(), 1, List.of(), List.of());
         Files.createDirectories(s.patchesDir());
         Path bundleFile = s.patchesDir().resolve(prefix + "_bundle.md");

@@ -9,6 +9,7 @@ import dev.engine.escalation.model.ModelAnswer;
 import dev.engine.escalation.model.ModelClient;
 import dev.engine.escalation.model.ModelException;
 import dev.engine.escalation.model.ModelReply;
+import dev.engine.escalation.model.StoppableCall;
 import dev.engine.git.PatchLanding;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -38,14 +39,14 @@ public final class ModelExecutor implements Executor {
     @Override
     public ExecutorOutcome attempt(ExecutorRequest req) throws IOException {
         String name = req.stage().name();
-        String prefix = ExecutorFiles.prefix(s.patchesDir(), name, s.cases().clock(), req.attempts());
+        String prefix = s.cases().newPrefix(s.patchesDir(), name, "_attempt" + req.attempts(), "_bundle.md");
         CaseFile bundle = s.cases().build(req.stage(), req.fingerprint(), req.log(), 1, List.of(), List.of());
         Files.createDirectories(s.patchesDir());
         Files.writeString(s.patchesDir().resolve(prefix + "_bundle.md"), bundle.text(), StandardCharsets.UTF_8);
         ModelReply reply;
         try {
-            reply = dev.engine.escalation.model.StoppableCall.ask(s.client(), ModelEscalator.SYSTEM_PROMPT, bundle.text(), s.cancellation());
-        } catch (dev.engine.escalation.model.StoppableCall.Stopped stopped) {
+            reply = StoppableCall.ask(s.client(), ModelEscalator.SYSTEM_PROMPT, bundle.text(), s.cancellation());
+        } catch (StoppableCall.Stopped stopped) {
             s.cases().audit().append(name, "executor_model_call", AuditLog.details("fingerprint", req.fingerprint(),
                     "error", "Stopped", "message", stopped.getMessage()));
             return new ExecutorOutcome.NoChange("executor model: " + stopped.getMessage());
