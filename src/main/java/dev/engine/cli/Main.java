@@ -19,7 +19,7 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
-        CliContext ctx = new CliContext(System.getenv(), Path.of("").toAbsolutePath(), System.out, System.err,
+        CliContext ctx = new CliContext(LauncherKeys.withKeys(System.getenv()), Path.of("").toAbsolutePath(), System.out, System.err,
                 Clock.systemUTC(), System.console() != null, true, new Cancellation());
         int code = execute(args, ctx);
         System.out.flush();
