@@ -64,7 +64,7 @@ final class CaseCommand implements Callable<Integer> {
     /** The case reads the stage's files from the AI-branch checkout; refresh it unless a running engine owns it. */
     private static void syncCheckoutIfFree(Session s, Wiring wiring) throws IOException {
         try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine case")) {
-            wiring.checkout().sync();
+            wiring.checkout().sync(wiring.target().commit());
         } catch (LockHeldException busy) {
             // A run holds the lock and keeps the checkout current itself.
         }

@@ -14,7 +14,7 @@ final class Recovery {
 
     static void recoverInterrupted(Session s) throws IOException {
         removeTornTempFiles(s);
-        java.util.List<String> scratch = dev.engine.git.ScratchCheckout.removeLeftovers(s.layout().patchesDir());
+        java.util.List<String> scratch = dev.engine.git.ScratchClone.removeLeftovers(s.layout().patchesDir());
         if (!scratch.isEmpty()) {
             s.audit().append(null, "scratch_removed", Map.of("dirs", scratch,
                     "reason", "left by an engine that stopped while the executor ran"));

@@ -48,6 +48,7 @@ final class RunCommand implements Callable<Integer> {
             ConvergenceLoop loop = new ConvergenceLoop(wiring.parts(escalator, wiring.executor()));
             Policy policy = Wiring.policy(s, escalator);
             wiring.warnAboutUncommittedChanges();
+            SandboxReport.configWrites(s, wiring.sandbox(), plan).forEach(w -> root.ctx.err().println("engine: warning: " + w));
             try {
                 return converge(s, plan, all, loop, policy);
             } finally {

@@ -55,6 +55,12 @@ final class StatusCommand implements Callable<Integer> {
                     + " no longer applies (" + String.join(", ", report.aiBranchSync().conflictPaths())
                     + "); review it with `engine review show`, then approve or reject it");
         }
+        if (report.stages().stream().anyMatch(r -> r.status().equals("awaiting_review"))) {
+            out.println("awaiting review: the stage runs nothing new until a human approves or rejects the AI commit"
+                    + " its reason names (`engine review`)");
+        }
+        SandboxReport.print(s, dev.engine.sandbox.Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env()), out,
+                root.interactive());
         if (report.lockHeld()) {
             out.println("engine busy: " + report.lockHolder());
         }

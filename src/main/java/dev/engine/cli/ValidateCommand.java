@@ -53,6 +53,9 @@ final class ValidateCommand implements Callable<Integer> {
         checkMemo(s, warnings);
         checkTools(s, errors, warnings);
         checkGit(s, out, warnings);
+        dev.engine.sandbox.Sandbox sandbox = dev.engine.sandbox.Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env());
+        SandboxReport.print(s, sandbox, out, root.interactive());
+        warnings.addAll(SandboxReport.configWrites(s, sandbox, s.map().stages()));
         String key = root.ctx.env().get("OPENAI_API_KEY");
         boolean local = !s.settings().openaiBaseUrl().equals(Wiring.DEFAULT_OPENAI_URL);
         out.println("OPENAI_API_KEY: " + (key == null || key.isBlank()

@@ -168,11 +168,13 @@ final class WatchCommand implements Callable<Integer> {
         Escalator escalator = w.escalator();
         ConvergenceLoop loop = new ConvergenceLoop(w.parts(escalator, w.executor()));
         Policy policy = Wiring.policy(s, escalator);
+        dev.engine.sandbox.Profiles profiles = w.profiles();
         SuccessChecks checks = new SuccessChecks(w.checkout().dir(), w.stageEnv(), s.settings().defaultStageTimeout(),
-                s.layout().logsDir(), s.layout().home(), root.ctx.clock(), root.ctx.cancellation());
+                s.layout().logsDir(), s.layout().home(), root.ctx.clock(), root.ctx.cancellation(), w.processes(),
+                st -> profiles.stage(st, w.checkout().dir()));
         return new WatchParts(stage -> loop.converge(stage, policy), checks, () -> {
             AiBranchSyncStep.run(s);
-            w.checkout().sync();
+            w.checkout().sync(w.target().commit());
         });
     }
 

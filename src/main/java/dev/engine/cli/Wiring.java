@@ -13,7 +13,13 @@ import dev.engine.executor.ModelExecutor;
 import dev.engine.executor.NoExecutor;
 import dev.engine.fingerprint.Fingerprinter;
 import dev.engine.git.PatchLanding;
-import dev.engine.git.StageCheckout;
+import dev.engine.gate.AutoRun;
+import dev.engine.git.RunTarget;
+import dev.engine.git.StageClone;
+import dev.engine.sandbox.Containment;
+import dev.engine.sandbox.Profiles;
+import dev.engine.sandbox.Sandbox;
+import dev.engine.stage.ProcessRunner;
 import dev.engine.reconcile.ConvergenceLoop;
 import dev.engine.reconcile.Policy;
 import dev.engine.redact.RedactionKey;
@@ -42,7 +48,10 @@ final class Wiring implements AutoCloseable {
     private final CaseContext cases;
     private final PatchLanding landing;
     private final List<String> protectedFiles;
-    private final StageCheckout checkout;
+    private final StageClone checkout;
+    private final Sandbox sandbox;
+    private final ProcessRunner processes;
+    private Profiles profiles;
     private ModelClient apiClient;
     private ModelClient executorClient;
 
@@ -50,7 +59,9 @@ final class Wiring implements AutoCloseable {
         this.s = s;
         this.root = root;
         this.redactor = Redactor.create(RedactionKey.loadOrCreate(s.layout().stateDir()), root.ctx.env());
-        this.checkout = StageCheckout.at(s.layout().workspace(), s.layout().checkoutDir(), s.settings().aiBranch(), "main");
+        this.checkout = StageClone.at(s.layout().workspace(), s.layout().checkoutDir(), s.layout().home(), "main");
+        this.sandbox = Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env());
+        this.processes = new ProcessRunner(sandbox);
         this.cases = new CaseContext(s.state(), s.audit(), s.map(), CaseContext.readMemo(s.layout().memo()), s.settings(),
                 s.layout().home(), checkout.dir(), s.layout().escalationsDir(), redactor, root.ctx.clock());
         this.landing = new PatchLanding(s.layout().workspace(), s.settings().aiBranch(), "main");
@@ -61,33 +72,74 @@ final class Wiring implements AutoCloseable {
         return cases;
     }
 
-    StageCheckout checkout() {
+    StageClone checkout() {
         return checkout;
     }
 
-    ConvergenceLoop.Parts parts(Escalator escalator, Executor executor) {
+    ProcessRunner processes() {
+        return processes;
+    }
+
+    Sandbox sandbox() {
+        return sandbox;
+    }
+
+    /** The containment of a stage's attempts and success checks (DESIGN.md §8). */
+    Containment stageContainment(dev.engine.config.StageSpec stage) throws IOException {
+        return profiles().stage(stage, checkout.dir());
+    }
+
+    Profiles profiles() throws IOException {
+        if (profiles == null) {
+            profiles = Profiles.of(s.layout().workspace(), s.layout().home(), StageClone.objectsDir(s.layout().workspace()),
+                    root.ctx.env());
+        }
+        return profiles;
+    }
+
+    /**
+     * What the review gate needs: AI-changed code may run sandboxed only where the sandbox works
+     * for every stage (a stage with sandbox: off would run it uncontained).
+     */
+    RunTarget.Policy gatePolicy() {
+        boolean contained = sandbox.available() && s.map().stages().stream().noneMatch(st -> st.sandbox().off());
+        return new RunTarget.Policy(AutoRun.parse(s.settings().autoRun()), contained, s.map().stages());
+    }
+
+    RunTarget.Choice target() throws IOException {
+        return RunTarget.choose(s.layout().workspace(), s.settings().aiBranch(), "main", gatePolicy());
+    }
+
+    ConvergenceLoop.Parts parts(Escalator escalator, Executor executor) throws IOException {
         PrintStream out = root.ctx.out();
+        Profiles prof = profiles();
         StageRunner runner = new StageRunner(new StageRunner.Options(checkout.dir(), stageEnv(),
                 s.settings().defaultStageTimeout(), root.interactive(), root.verbose, root.ctx.err(), root.ctx.clock(),
-                dev.engine.stage.ssh.SshOptions.from(s.settings())));
+                dev.engine.stage.ssh.SshOptions.from(s.settings()), processes, st -> prof.stage(st, checkout.dir())));
         ConvergenceLoop.BeforeAttempt sync = stage -> {
-            StageCheckout.Result r = checkout.sync();
-            r.warnings().forEach(w -> out.println(stage.name() + ": checkout: " + w));
+            RunTarget.Choice choice = target();
+            StageClone.Result r = checkout.sync(choice.commit());
+            r.warnings().forEach(w -> out.println(stage.name() + ": clone: " + w));
             if (root.verbose) {
                 out.println(stage.name() + ": runs in " + checkout.dir() + " at " + r.commit().substring(0, 10)
-                        + " (" + r.written() + " written, " + r.deleted() + " deleted, " + r.linked() + " local files linked)");
+                        + (choice.gate().held().isEmpty() ? "" : " (" + choice.gate().held().size() + " AI commit(s) wait for review)")
+                        + ", " + r.linked() + " local files linked" + (processes.contains(prof.stage(stage, checkout.dir()))
+                        ? ", sandboxed" : ", NOT sandboxed: " + prof.stage(stage, checkout.dir()).off()
+                                .orElse(sandbox.problem().orElse("?"))));
             }
         };
+        ConvergenceLoop.Holds holds = commit -> commit == null ? Optional.empty()
+                : target().held(commit).map(dev.engine.gate.ReviewGate.Held::describe);
         return new ConvergenceLoop.Parts(s.state(), s.audit(), runner, new Fingerprinter(s.settings().logTailLines()),
                 executor, escalator, root.ctx.clock(), root.ctx.cancellation(), out, s.layout().logsDir(),
-                s.layout().home(), s.map().stageNames(), sync);
+                s.layout().home(), s.map().stageNames(), sync, holds);
     }
 
     /** The environment stage commands and success checks run with. */
     Map<String, String> stageEnv() {
         Map<String, String> env = new java.util.HashMap<>(root.ctx.env());
-        // The checkout has no .git of its own: without a ceiling a stage's `git` would find the
-        // user's repository above it and could change their working tree (I1).
+        // The clone is a repository of its own; the ceiling stops a `git -C ..` from the folder
+        // that holds it from finding the user's repository above (I1).
         env.put("GIT_CEILING_DIRECTORIES", checkout.dir().getParent().toString());
         // A stage runs model-written code once a patch lands; it must not be able to read the model's key.
         env.remove("OPENAI_API_KEY");
@@ -127,7 +179,8 @@ final class Wiring implements AutoCloseable {
                 return new CommandExecutor(new CommandExecutor.Setup(command, cases, landing, protectedFiles,
                         s.layout().workspace(), st.aiBranch(), s.layout().patchesDir(), s.layout().executorLogsDir(),
                         root.ctx.env(), st.executorEnv(), st.executorTimeout(), st.executorOutputCap(),
-                        redactor.redactFile("executor_instructions.md", text), root.ctx.cancellation()));
+                        redactor.redactFile("executor_instructions.md", text), root.ctx.cancellation(), processes, profiles(),
+                        st.executorWritable()));
             }
             case "openai": {
                 String url = st.executorBaseUrl().orElseThrow(() -> new ConfigException(s.layout().contextMap(), 0,
@@ -152,7 +205,7 @@ final class Wiring implements AutoCloseable {
 
     /** Stages run from committed content; edits the user has not committed would silently not count. */
     void warnAboutUncommittedChanges() throws IOException {
-        List<String> changed = StageCheckout.uncommittedChanges(s.layout().workspace());
+        List<String> changed = dev.engine.git.Uncommitted.of(s.layout().workspace());
         if (!changed.isEmpty()) {
             int shown = Math.min(5, changed.size());
             root.ctx.err().println("engine: warning: stages run from the committed " + s.settings().aiBranch()

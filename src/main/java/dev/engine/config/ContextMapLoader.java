@@ -33,7 +33,7 @@ import org.yaml.snakeyaml.nodes.SequenceNode;
 public final class ContextMapLoader {
     private static final Set<String> TOP_KEYS = Set.of("stages", "protected_files", "architecture_section_keywords", "engine", "notify");
     private static final Set<String> STAGE_KEYS = Set.of("description", "command", "host", "depends_on", "timeout",
-            "success_checks", "files", "architecture_sections", "success_criteria", "diagnostics");
+            "success_checks", "files", "architecture_sections", "success_criteria", "diagnostics", "sandbox");
     // Stage names become file names under state/ and logs/, so keep them to safe characters.
     private static final Pattern STAGE_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]*");
     private static final Pattern HOST = Pattern.compile(
@@ -211,11 +211,51 @@ public final class ContextMapLoader {
         List<String> sections = list(r, e, field, "architecture_sections");
         List<String> criteria = list(r, e, field, "success_criteria");
         List<String> diagnostics = list(r, e, field, "diagnostics");
+        StageSandbox sandbox = value(e, "sandbox").map(n -> sandbox(r, n, field + ".sandbox")).orElse(StageSandbox.DEFAULT);
         if (r.errors().size() != errorsBefore) {
             return Optional.empty();
         }
         return Optional.of(new StageSpec(name, description, command, host, dependsOn, timeout, checks, files,
-                sections, criteria, diagnostics, NodeReader.line(stage.keyNode())));
+                sections, criteria, diagnostics, sandbox, NodeReader.line(stage.keyNode())));
+    }
+
+    /**
+     * {@code sandbox: off}, or {@code sandbox: {writable: [~/.talos, /var/lib/x]}}. Writable paths
+     * must be absolute or start with {@code ~/}: a relative one would depend on where the stage runs.
+     */
+    private static StageSandbox sandbox(NodeReader r, Node node, String field) {
+        if (node instanceof ScalarNode scalar) {
+            String v = scalar.getValue().strip().toLowerCase(java.util.Locale.ROOT);
+            if (v.equals("off") || v.equals("false")) {
+                return new StageSandbox(true, List.of());
+            }
+            if (v.equals("on") || v.equals("true") || v.isEmpty()) {
+                return StageSandbox.DEFAULT;
+            }
+            r.error(node, field, "expected off, on, or a mapping with 'writable: [paths]', got '" + scalar.getValue() + "'");
+            return StageSandbox.DEFAULT;
+        }
+        Optional<Map<String, NodeReader.Entry>> entries = r.mapping(node, field);
+        if (entries.isEmpty()) {
+            return StageSandbox.DEFAULT;
+        }
+        List<String> writable = new ArrayList<>();
+        for (NodeReader.Entry e : entries.get().values()) {
+            if (!e.key().equals("writable")) {
+                r.warn(e.keyNode(), field + "." + e.key(), "unknown key, ignored (known: writable; or write `sandbox: off`)");
+                continue;
+            }
+            for (String path : r.stringList(e.value(), field + ".writable")) {
+                String p = path.strip();
+                if (!(p.startsWith("/") || p.equals("~") || p.startsWith("~/")) || p.equals("/") || p.contains("/../") || p.endsWith("/..")) {
+                    r.error(e.value(), field + ".writable", "'" + path + "' must be an absolute path or start with ~/"
+                            + " (and not be / or climb with ..)");
+                } else {
+                    writable.add(p);
+                }
+            }
+        }
+        return new StageSandbox(false, writable);
     }
 
     private static void checkDependencies(NodeReader r, Map<String, NodeReader.Entry> stages,

@@ -44,7 +44,10 @@ public record Settings(
         Optional<Path> sshIdentityFile,
         Path sshKnownHosts,
         Duration sshConnectTimeout,
-        Optional<String> notifyWebhookUrl) {
+        Optional<String> notifyWebhookUrl,
+        String autoRun,
+        String sandboxBwrap,
+        List<String> executorWritable) {
 
     public static final SettingKey<Integer> EXECUTOR_RETRY_THRESHOLD =
             new SettingKey<>("executor_retry_threshold", "3", wholeNumber(0));
@@ -104,13 +107,26 @@ public record Settings(
     public static final SettingKey<Optional<String>> NOTIFY_WEBHOOK_URL =
             new SettingKey<>("notify_webhook_url", "", Settings::optionalWebhookUrl);
 
+    /**
+     * Which AI commits a stage runs before a human approves them (DESIGN.md §8 review gate):
+     * declarative (data files re-run at once; code waits), all (opt-in; code runs sandboxed), none.
+     */
+    public static final SettingKey<String> AUTO_RUN =
+            new SettingKey<>("auto_run", "declarative", Settings::autoRunName);
+    /** The bubblewrap program ("bwrap" on PATH, a path), or "off" for no sandbox anywhere. */
+    public static final SettingKey<String> SANDBOX_BWRAP =
+            new SettingKey<>("sandbox_bwrap", "bwrap", Settings::nonBlank);
+    /** Paths besides its scratch clone the executor may write (e.g. ~/.codex for Codex CLI's session files). */
+    public static final SettingKey<List<String>> EXECUTOR_WRITABLE =
+            new SettingKey<>("executor_writable", "", Settings::pathList);
+
     /** Every setting, in the order `engine config` should show them. */
     public static final List<SettingKey<?>> KEYS = List.of(
             EXECUTOR_RETRY_THRESHOLD, API_CALL_BUDGET, STAGE_API_CALL_CAP, AI_BRANCH, MAX_ATTEMPTS_PER_RUN,
             LOG_TAIL_LINES, STAGE_TIMEOUT, EXECUTOR_COMMAND, EXECUTOR_TIMEOUT, EXECUTOR_KIND, EXECUTOR_BASE_URL,
             EXECUTOR_MODEL, EXECUTOR_ENV, EXECUTOR_OUTPUT_CAP, CASE_TOKEN_BUDGET, OPENAI_BASE_URL, OPENAI_MODEL,
             OPENAI_TIMEOUT, OPENAI_MAX_RETRIES, DIAGNOSTICS_TIMEOUT, DIAGNOSTICS_OUTPUT_CAP, SSH_IDENTITY_FILE,
-            SSH_KNOWN_HOSTS, SSH_CONNECT_TIMEOUT, NOTIFY_WEBHOOK_URL);
+            SSH_KNOWN_HOSTS, SSH_CONNECT_TIMEOUT, NOTIFY_WEBHOOK_URL, AUTO_RUN, SANDBOX_BWRAP, EXECUTOR_WRITABLE);
 
     public Settings {
         executorCommand = executorCommand == null ? Optional.empty() : executorCommand;
@@ -119,6 +135,7 @@ public record Settings(
         executorEnv = List.copyOf(executorEnv);
         sshIdentityFile = sshIdentityFile == null ? Optional.empty() : sshIdentityFile;
         notifyWebhookUrl = notifyWebhookUrl == null ? Optional.empty() : notifyWebhookUrl;
+        executorWritable = executorWritable == null ? List.of() : List.copyOf(executorWritable);
     }
 
     /** The executor kind after {@code auto} is resolved. */
@@ -220,7 +237,10 @@ public record Settings(
                 get(v, SSH_IDENTITY_FILE),
                 get(v, SSH_KNOWN_HOSTS),
                 get(v, SSH_CONNECT_TIMEOUT),
-                get(v, NOTIFY_WEBHOOK_URL));
+                get(v, NOTIFY_WEBHOOK_URL),
+                get(v, AUTO_RUN),
+                get(v, SANDBOX_BWRAP),
+                get(v, EXECUTOR_WRITABLE));
     }
 
     // ---- parsers: each message completes "<where>: " ----
@@ -260,6 +280,30 @@ public record Settings(
             throw new IllegalArgumentException("expected one of auto, none, command, openai; got '" + raw + "'");
         }
         return k;
+    }
+
+    private static String autoRunName(String raw) {
+        String k = raw.strip().toLowerCase(java.util.Locale.ROOT);
+        if (!List.of("declarative", "all", "none").contains(k)) {
+            throw new IllegalArgumentException("expected one of declarative, all, none; got '" + raw + "'");
+        }
+        return k;
+    }
+
+    /** Comma-separated absolute paths or paths starting with ~/, kept as written (expanded where used). */
+    private static List<String> pathList(String raw) {
+        List<String> out = new ArrayList<>();
+        for (String part : raw.split(",")) {
+            String p = part.strip();
+            if (p.isEmpty()) {
+                continue;
+            }
+            if (!(p.startsWith("/") || p.equals("~") || p.startsWith("~/")) || p.equals("/")) {
+                throw new IllegalArgumentException("'" + p + "' must be an absolute path or start with ~/");
+            }
+            out.add(p);
+        }
+        return out;
     }
 
     private static List<String> nameList(String raw) {

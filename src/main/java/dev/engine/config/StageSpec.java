@@ -22,6 +22,7 @@ public record StageSpec(
         List<String> architectureSections,
         List<String> successCriteria,
         List<String> diagnostics,
+        StageSandbox sandbox,
         int line) {
 
     public StageSpec {
@@ -31,6 +32,15 @@ public record StageSpec(
         architectureSections = List.copyOf(architectureSections);
         successCriteria = List.copyOf(successCriteria);
         diagnostics = List.copyOf(diagnostics);
+        sandbox = sandbox == null ? StageSandbox.DEFAULT : sandbox;
+    }
+
+    /** A stage with the default sandbox. */
+    public StageSpec(String name, String description, String command, Optional<String> host, List<String> dependsOn,
+                     Optional<Duration> timeout, List<String> successChecks, List<String> files,
+                     List<String> architectureSections, List<String> successCriteria, List<String> diagnostics, int line) {
+        this(name, description, command, host, dependsOn, timeout, successChecks, files, architectureSections,
+                successCriteria, diagnostics, StageSandbox.DEFAULT, line);
     }
 
     public Duration timeoutOr(Duration fallback) {

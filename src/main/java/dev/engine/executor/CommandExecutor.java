@@ -3,10 +3,11 @@ package dev.engine.executor;
 import dev.engine.escalation.CaseContext;
 import dev.engine.escalation.casefile.CaseFile;
 import dev.engine.git.PatchLanding;
-import dev.engine.git.ScratchCheckout;
+import dev.engine.git.ScratchClone;
+import dev.engine.sandbox.Profiles;
 import dev.engine.stage.Cancellation;
 import dev.engine.stage.CommandOutcome;
-import dev.engine.stage.ShellCommand;
+import dev.engine.stage.ProcessRunner;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -32,7 +33,7 @@ public final class CommandExecutor implements Executor {
     public record Setup(String command, CaseContext cases, PatchLanding landing, List<String> protectedFiles,
                         Path workspace, String aiBranch, Path patchesDir, Path executorLogsDir, Map<String, String> env,
                         List<String> allowedEnv, Duration timeout, int outputCap, String instructions,
-                        Cancellation cancellation) {}
+                        Cancellation cancellation, ProcessRunner processes, Profiles profiles, List<String> writable) {}
 
     private final Setup s;
 
@@ -51,18 +52,20 @@ public final class CommandExecutor implements Executor {
         Path scratchDir = s.patchesDir().resolve("." + prefix + "_scratch");
         Files.createDirectories(s.executorLogsDir());
         Path log = s.executorLogsDir().resolve(prefix + ".log");
-        try (ScratchCheckout scratch = ScratchCheckout.create(s.workspace(), s.aiBranch(), "main", scratchDir);
-             OutputStream out = Files.newOutputStream(log);
-             CappedOutput capped = new CappedOutput(out, s.outputCap())) {
+        try (ScratchClone scratch = ScratchClone.create(s.workspace(), s.aiBranch(), "main", scratchDir);
+             OutputStream out = Files.newOutputStream(log)) {
             Map<String, String> env = new LinkedHashMap<>(ScrubbedEnv.of(s.env(), s.allowedEnv()));
             env.put("ENGINE_BUNDLE", bundleFile.toAbsolutePath().toString());
             env.put("ENGINE_STAGE", name);
             env.put("ENGINE_FINGERPRINT", req.fingerprint());
-            // The scratch sits inside the user's repository: without a ceiling the executor's git
-            // (git stash, git checkout .) would act on the user's real tree (I1).
+            // The scratch clone is a repository of its own; the ceiling keeps a git run from a
+            // folder the executor made outside it from finding the user's repository above (I1).
             env.put("GIT_CEILING_DIRECTORIES", scratch.dir().toAbsolutePath().getParent().toString());
-            CommandOutcome run = ShellCommand.run(s.command(), scratch.dir(), env, s.timeout(), capped, s.cancellation());
-            capped.flush();
+            ProcessRunner.Spec spec = ProcessRunner.Spec.shell(s.command(), scratch.dir(), env, s.timeout(),
+                    s.profiles().executor(scratch.dir(), bundleFile, s.writable(), s.command()))
+                    .withCap(s.outputCap(), ProcessRunner.OnCap.DROP, "executor_output_cap");
+            CommandOutcome run = s.processes().run(spec, out, s.cancellation());
+            out.flush();
             String how = run.timedOut() ? "timed out after " + dev.engine.config.Durations.format(s.timeout())
                     : run.interrupted() ? "was stopped"
                     : run.startError().map(e -> "could not start: " + e)

@@ -178,4 +178,11 @@ final class SafeTree {
             }
         }
     }
+
+    static String describe(PosixFileAttributes a) {
+        if (a.isSymbolicLink()) return "symlink";
+        if (a.isDirectory()) return "directory";
+        if (a.isRegularFile()) return "file";
+        return "special file";
+    }
 }

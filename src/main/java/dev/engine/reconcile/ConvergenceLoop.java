@@ -41,7 +41,22 @@ public final class ConvergenceLoop {
      */
     public record Parts(StateStore state, AuditLog audit, StageRunner runner, Fingerprinter fingerprinter,
                         Executor executor, Escalator escalator, Clock clock, Cancellation cancellation,
-                        PrintStream out, Path logsDir, Path home, List<String> allStages, BeforeAttempt beforeAttempt) {}
+                        PrintStream out, Path logsDir, Path home, List<String> allStages, BeforeAttempt beforeAttempt,
+                        Holds holds) {
+        /** Without a review gate (tests of the loop that land no code). */
+        public Parts(StateStore state, AuditLog audit, StageRunner runner, Fingerprinter fingerprinter,
+                     Executor executor, Escalator escalator, Clock clock, Cancellation cancellation,
+                     PrintStream out, Path logsDir, Path home, List<String> allStages, BeforeAttempt beforeAttempt) {
+            this(state, audit, runner, fingerprinter, executor, escalator, clock, cancellation, out, logsDir, home, allStages,
+                    beforeAttempt, commit -> Optional.empty());
+        }
+    }
+
+    /** The review gate as the loop asks it: why an AI commit waits for review, empty when it may run. */
+    @FunctionalInterface
+    public interface Holds {
+        Optional<String> whyHeld(String commit) throws IOException;
+    }
 
     /** Runs before every attempt; an IOException fails the run with its message. */
     @FunctionalInterface
@@ -68,11 +83,22 @@ public final class ConvergenceLoop {
         String name = stage.name();
         StageStatus before = p.state().status(name);
         StageInfo info = p.state().info(name);
+        if (before == StageStatus.AWAITING_REVIEW && p.holds().whyHeld(info.heldCommit()).isEmpty()) {
+            // Approved (merged into main) or rejected since: the stage may run again.
+            String why = "AI commit " + abbrev(info.heldCommit()) + " no longer waits for review";
+            finish(name, StageStatus.FAILED, why);
+            audit(name, "review_settled", AuditLog.details("commit", info.heldCommit()));
+            before = StageStatus.FAILED;
+            info = p.state().info(name);
+        }
         Decision d = Reconciler.decide(new Observation(name, before, info.reason(), Optional.empty(), 0), policy);
         if (d instanceof Decision.Refuse refuse) {
-            audit(name, "refused", Map.of("reason", refuse.reason()));
+            if (before != StageStatus.AWAITING_REVIEW) {
+                // (A wait for review was audited when it began; watch asks again every cycle.)
+                audit(name, "refused", Map.of("reason", refuse.reason()));
+            }
             p.out().println(name + ": not run: " + refuse.reason());
-            return new Report(name, StageStatus.GIVE_UP, refuse.reason());
+            return new Report(name, before, refuse.reason());
         }
         int attemptsThisRun = 0;
         while (true) {
@@ -96,8 +122,13 @@ public final class ConvergenceLoop {
 
             if (d instanceof Decision.RunExecutor x) {
                 finish(name, StageStatus.FAILED, result.detail());
-                runExecutor(stage, x, result.log());
-                d = new Decision.RunStage();
+                ExecutorOutcome o = runExecutor(stage, x, result.log());
+                d = o instanceof ExecutorOutcome.Applied a
+                        ? Reconciler.afterPatch(a.commit(), p.holds().whyHeld(a.commit()))
+                        : new Decision.RunStage();
+                if (d instanceof Decision.AwaitReview) {
+                    audit(name, "decision", decisionDetails(d));
+                }
             } else if (d instanceof Decision.Escalate e) {
                 finish(name, StageStatus.FAILED, result.detail());
                 d = escalateUntilSettled(stage, e, observed, result.log(), policy);
@@ -139,6 +170,11 @@ public final class ConvergenceLoop {
             audit(name, interrupted ? "interrupted" : "stopped", Map.of("reason", s.reason()));
             p.out().println(name + ": " + status.wire() + ": " + s.reason());
             return Optional.of(new Report(name, status, s.reason()));
+        } else if (d instanceof Decision.AwaitReview w) {
+            p.state().awaitReview(name, w.commit(), w.reason());
+            audit(name, "awaiting_review", AuditLog.details("commit", w.commit(), "reason", w.reason()));
+            p.out().println(name + ": awaiting_review: " + w.reason());
+            return Optional.of(new Report(name, StageStatus.AWAITING_REVIEW, w.reason()));
         } else if (d instanceof Decision.RunStage) {
             return Optional.empty();
         }
@@ -165,7 +201,9 @@ public final class ConvergenceLoop {
             }
             audit(stage.name(), "escalation", details);
             p.out().println(stage.name() + ": escalation: " + outcome.summary());
-            next = Reconciler.afterEscalation(outcome, refreshed(stage.name(), observed), policy);
+            next = outcome instanceof EscalationOutcome.PatchApplied a
+                    ? Reconciler.afterPatch(a.commit(), p.holds().whyHeld(a.commit()))
+                    : Reconciler.afterEscalation(outcome, refreshed(stage.name(), observed), policy);
             audit(stage.name(), "decision", decisionDetails(next));
         }
         return next;
@@ -204,7 +242,7 @@ public final class ConvergenceLoop {
         return new Attempt(Attempt.Kind.FAILED, fp, rec.attempts(), rec.apiCalls(), stageCalls, result.detail());
     }
 
-    private void runExecutor(StageSpec stage, Decision.RunExecutor x, Path log) throws IOException {
+    private ExecutorOutcome runExecutor(StageSpec stage, Decision.RunExecutor x, Path log) throws IOException {
         ExecutorOutcome outcome = p.executor().attempt(new ExecutorRequest(stage, x.fingerprint(), x.attempts(), log));
         String now = p.clock().instant().toString();
         p.state().updateError(stage.name(), x.fingerprint(), now, r -> r.withSource("executor", now));
@@ -213,7 +251,12 @@ public final class ConvergenceLoop {
             details.put("commit", a.commit());
         }
         audit(stage.name(), "executor", details);
-        p.out().println(stage.name() + ": executor: " + outcome.summary() + "; re-running");
+        p.out().println(stage.name() + ": executor: " + outcome.summary());
+        return outcome;
+    }
+
+    private static String abbrev(String commit) {
+        return commit == null ? "?" : commit.substring(0, Math.min(10, commit.length()));
     }
 
     private void finish(String stage, StageStatus status, String reason) throws IOException {
@@ -243,6 +286,9 @@ public final class ConvergenceLoop {
             m.put("reason", g.reason());
         } else if (d instanceof Decision.Stop s) {
             m.put("reason", s.reason());
+        } else if (d instanceof Decision.AwaitReview w) {
+            m.put("commit", w.commit());
+            m.put("reason", w.reason());
         }
         return m;
     }

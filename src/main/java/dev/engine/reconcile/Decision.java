@@ -20,6 +20,12 @@ public sealed interface Decision {
     /** Stop this run with the stage failed; a later run may try again (attempt cap, engine stopping). */
     record Stop(String reason) implements Decision {}
 
-    /** The stage may not run at all until a human acts (it is give_up). */
+    /** The stage may not run at all until a human acts (it is give_up, or awaits review). */
     record Refuse(String reason) implements Decision {}
+
+    /**
+     * An AI commit changes code the stage runs: it waits for {@code engine review approve} before
+     * anything runs it (DESIGN.md §8 review gate).
+     */
+    record AwaitReview(String commit, String reason) implements Decision {}
 }

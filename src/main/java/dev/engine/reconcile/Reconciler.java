@@ -19,6 +19,10 @@ public final class Reconciler {
                         + (o.statusReason() == null || o.statusReason().isBlank() ? "" : " (" + o.statusReason() + ")")
                         + "; a human must look at it, then run `engine reset " + o.stage() + "`");
             }
+            if (o.status() == StageStatus.AWAITING_REVIEW) {
+                return new Decision.Refuse("stage " + o.stage() + " is awaiting review"
+                        + (o.statusReason() == null || o.statusReason().isBlank() ? "" : ": " + o.statusReason()));
+            }
             return new Decision.RunStage();
         }
         Attempt a = o.last().get();
@@ -58,6 +62,14 @@ public final class Reconciler {
                     + "); the stage stays failed and the next run escalates again");
         }
         return afterFailure(refreshed, p);
+    }
+
+    /**
+     * The next step once a fix was committed to the AI branch: run it, unless it waits for
+     * review ({@code held} says why), in which case nothing runs it until a human approves.
+     */
+    public static Decision afterPatch(String commit, java.util.Optional<String> held) {
+        return held.<Decision>map(why -> new Decision.AwaitReview(commit, why)).orElseGet(Decision.RunStage::new);
     }
 
     private static Decision afterFailure(Attempt a, Policy p) {

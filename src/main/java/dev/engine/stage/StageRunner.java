@@ -2,6 +2,8 @@ package dev.engine.stage;
 
 import dev.engine.config.Durations;
 import dev.engine.config.StageSpec;
+import dev.engine.sandbox.Containment;
+import dev.engine.sandbox.Sandbox;
 import dev.engine.stage.ssh.SshException;
 import dev.engine.stage.ssh.SshOptions;
 import dev.engine.stage.ssh.SshResult;
@@ -23,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Runs one attempt of a stage: the command with the workspace as working directory, its output
@@ -45,15 +48,23 @@ public final class StageRunner {
      * @param ssh how stages with {@code host:} connect
      */
     public record Options(Path cwd, Map<String, String> env, Duration defaultTimeout, boolean interactive,
-                          boolean verbose, PrintStream console, Clock clock, SshOptions ssh) {
+                          boolean verbose, PrintStream console, Clock clock, SshOptions ssh, ProcessRunner processes,
+                          Function<StageSpec, Containment> containment) {
         public Options {
             env = Map.copyOf(env);
         }
 
-        /** With the default SSH settings (user's known_hosts and keys). */
+        /** Uncontained, with the default SSH settings (user's known_hosts and keys): for tests of the runner itself. */
         public Options(Path cwd, Map<String, String> env, Duration defaultTimeout, boolean interactive,
                        boolean verbose, PrintStream console, Clock clock) {
             this(cwd, env, defaultTimeout, interactive, verbose, console, clock, SshOptions.defaults());
+        }
+
+        /** Uncontained: for tests of the runner itself. */
+        public Options(Path cwd, Map<String, String> env, Duration defaultTimeout, boolean interactive,
+                       boolean verbose, PrintStream console, Clock clock, SshOptions ssh) {
+            this(cwd, env, defaultTimeout, interactive, verbose, console, clock, ssh,
+                    new ProcessRunner(Sandbox.unavailable("not used")), s -> Containment.off("not contained"));
         }
     }
 
@@ -128,7 +139,8 @@ public final class StageRunner {
             }
             killed = "remote command sent SIGTERM, then SIGKILL, and the SSH channel closed";
         } else {
-            main = ShellCommand.run(stage.command(), options.cwd(), options.env(), timeout, out, cancellation, groups);
+            main = options.processes().run(ProcessRunner.Spec.shell(stage.command(), options.cwd(), options.env(), timeout,
+                    options.containment().apply(stage)), out, cancellation, groups);
             killed = "process tree killed";
         }
         out.flush();
@@ -141,7 +153,8 @@ public final class StageRunner {
         }
         for (String check : stage.successChecks()) {
             line(out, "[engine] success check: " + check);
-            CommandOutcome c = ShellCommand.run(check, options.cwd(), options.env(), timeout, out, cancellation, groups);
+            CommandOutcome c = options.processes().run(ProcessRunner.Spec.shell(check, options.cwd(), options.env(), timeout,
+                    options.containment().apply(stage)), out, cancellation, groups);
             out.flush();
             Optional<StageResult> checkEnded = ended(c, timeout, log, started, "success check '" + check + "'",
                     "process tree killed");

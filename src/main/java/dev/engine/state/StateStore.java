@@ -40,7 +40,22 @@ public final class StateStore {
 
     // ---- stage_status.json -------------------------------------------------------------------
 
+    /**
+     * Each stage's status as the engine sees it: {@code stage_status.json}, with a stage whose
+     * stage info holds a commit under review shown as {@link StageStatus#AWAITING_REVIEW}.
+     */
     public Map<String, StageStatus> statuses() throws IOException {
+        Map<String, StageStatus> out = fileStatuses();
+        if (out.containsValue(StageStatus.FAILED)) {
+            Map<String, StageInfo> infos = infos();
+            out.replaceAll((stage, status) -> status == StageStatus.FAILED && infos.containsKey(stage)
+                    && infos.get(stage).heldCommit() != null ? StageStatus.AWAITING_REVIEW : status);
+        }
+        return out;
+    }
+
+    /** {@code stage_status.json} as the bash loop wrote it. */
+    public Map<String, StageStatus> fileStatuses() throws IOException {
         Path file = dir.resolve(STATUS_FILE);
         JsonNode root = readObject(file);
         Map<String, StageStatus> out = new LinkedHashMap<>();
@@ -49,6 +64,9 @@ public final class StateStore {
             String value = e.getValue().asText();
             StageStatus status = StageStatus.parse(value).orElseThrow(() -> new StateFileException(file,
                     "stage '" + e.getKey() + "' has unknown status '" + value + "' (expected idle, running, green, failed or give_up)", null));
+            if (status == StageStatus.AWAITING_REVIEW) {
+                status = StageStatus.FAILED; // never written here by the engine; read as the bash loop would
+            }
             out.put(e.getKey(), status);
         }
         return out;
@@ -58,7 +76,27 @@ public final class StateStore {
         return statuses().getOrDefault(stage, StageStatus.IDLE);
     }
 
+    /**
+     * Sets a stage's status. Any status but {@link StageStatus#AWAITING_REVIEW} ends a wait for
+     * review; that one is set with {@link #awaitReview}, since it needs the commit.
+     */
     public void setStatus(String stage, StageStatus status) throws IOException {
+        if (status == StageStatus.AWAITING_REVIEW) {
+            throw new IllegalArgumentException("use awaitReview(stage, commit, reason)");
+        }
+        if (infos().getOrDefault(stage, StageInfo.empty()).heldCommit() != null) {
+            updateInfo(stage, i -> i.withHeldCommit(null));
+        }
+        writeFileStatus(stage, status);
+    }
+
+    /** The stage waits for a human to review {@code commit}; the v2 status file says failed. */
+    public void awaitReview(String stage, String commit, String reason) throws IOException {
+        updateInfo(stage, i -> i.withHeldCommit(commit).withReason(reason));
+        writeFileStatus(stage, StageStatus.FAILED);
+    }
+
+    private void writeFileStatus(String stage, StageStatus status) throws IOException {
         Path file = dir.resolve(STATUS_FILE);
         ObjectNode root = readObject(file);
         root.put(stage, status.wire());

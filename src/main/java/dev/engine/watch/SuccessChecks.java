@@ -3,7 +3,9 @@ package dev.engine.watch;
 import dev.engine.config.StageSpec;
 import dev.engine.stage.Cancellation;
 import dev.engine.stage.CommandOutcome;
-import dev.engine.stage.ShellCommand;
+import dev.engine.stage.ProcessRunner;
+import dev.engine.sandbox.Containment;
+import dev.engine.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +37,25 @@ public final class SuccessChecks implements WatchLoop.Checks {
     private final Path home;
     private final Clock clock;
     private final Cancellation cancellation;
+    private final ProcessRunner processes;
+    private final java.util.function.Function<StageSpec, Containment> containment;
 
-    /** @param cwd where checks run: the same directory stage commands run in */
+    /** Uncontained: for tests of the checks themselves. */
     public SuccessChecks(Path cwd, Map<String, String> env, Duration defaultTimeout, Path logsDir, Path home, Clock clock,
                          Cancellation cancellation) {
+        this(cwd, env, defaultTimeout, logsDir, home, clock, cancellation, new ProcessRunner(Sandbox.unavailable("not used")),
+                s -> Containment.off("not contained"));
+    }
+
+    /**
+     * @param cwd where checks run: the same directory stage commands run in
+     * @param containment the sandbox profile of a stage's processes, the same as its attempts get
+     */
+    public SuccessChecks(Path cwd, Map<String, String> env, Duration defaultTimeout, Path logsDir, Path home, Clock clock,
+                         Cancellation cancellation, ProcessRunner processes,
+                         java.util.function.Function<StageSpec, Containment> containment) {
+        this.processes = processes;
+        this.containment = containment;
         this.cwd = cwd;
         this.env = Map.copyOf(env);
         this.defaultTimeout = defaultTimeout;
@@ -54,7 +71,8 @@ public final class SuccessChecks implements WatchLoop.Checks {
         TailBuffer out = new TailBuffer(TAIL_BYTES);
         for (String check : stage.successChecks()) {
             line(out, "[engine] drift check of stage " + stage.name() + " at " + clock.instant() + ": " + check);
-            CommandOutcome o = ShellCommand.run(check, cwd, env, timeout, out, cancellation);
+            CommandOutcome o = processes.run(ProcessRunner.Spec.shell(check, cwd, env, timeout, containment.apply(stage)),
+                    out, cancellation);
             Optional<Drift.Verdict> v = Drift.judge(check, o, timeout);
             if (v.isEmpty()) {
                 continue;

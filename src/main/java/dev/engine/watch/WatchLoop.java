@@ -257,6 +257,10 @@ public final class WatchLoop {
             backoff.remove(name);
             announcedGiveUp.add(name);
             notify(Notification.GIVE_UP, name, r.reason());
+        } else if (r.status() == StageStatus.AWAITING_REVIEW) {
+            // Nothing to back off from: the stage waits for a human, and each cycle only checks
+            // whether the commit it waits on was approved or rejected.
+            backoff.remove(name);
         } else if (!p.cancellation().isCancelled()) {
             Backoff before = backoff.get(name);
             Backoff next = Backoff.after(before == null ? 1 : before.failures() + 1, n, p.clock().instant(), options.interval(), r.reason());

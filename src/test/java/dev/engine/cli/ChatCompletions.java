@@ -9,12 +9,12 @@ import okhttp3.mockwebserver.MockResponse;
 import okhttp3.mockwebserver.RecordedRequest;
 
 /** Chat Completions wire format for MockWebServer: responses as OpenAI sends them, and reading what the engine sent. */
-final class ChatCompletions {
+public final class ChatCompletions {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private ChatCompletions() {}
 
-    static MockResponse answer(String type, String summary, String patch, List<String> commands, String reason) {
+    public static MockResponse answer(String type, String summary, String patch, List<String> commands, String reason) {
         ObjectNode a = JSON.createObjectNode();
         a.put("type", type);
         a.put("summary", summary);
@@ -25,19 +25,19 @@ final class ChatCompletions {
         return completion(a.toString(), "stop", 1200, 80);
     }
 
-    static MockResponse patch(String summary, String diff) {
+    public static MockResponse patch(String summary, String diff) {
         return answer("patch", summary, diff, List.of(), "");
     }
 
-    static MockResponse diagnostics(String summary, String... commands) {
+    public static MockResponse diagnostics(String summary, String... commands) {
         return answer("diagnostics", summary, "", List.of(commands), "");
     }
 
-    static MockResponse giveUp(String reason) {
+    public static MockResponse giveUp(String reason) {
         return answer("give_up", "needs a human", "", List.of(), reason);
     }
 
-    static MockResponse completion(String content, String finishReason, int promptTokens, int completionTokens) {
+    public static MockResponse completion(String content, String finishReason, int promptTokens, int completionTokens) {
         ObjectNode r = JSON.createObjectNode();
         r.put("id", "chatcmpl-test");
         r.put("object", "chat.completion");
@@ -60,7 +60,7 @@ final class ChatCompletions {
     }
 
     /** The user message the engine sent: the case file. */
-    static String userMessage(RecordedRequest request) throws Exception {
+    public static String userMessage(RecordedRequest request) throws Exception {
         JsonNode body = JSON.readTree(request.getBody().clone().readUtf8());
         for (JsonNode m : body.path("messages")) {
             if ("user".equals(m.path("role").asText())) {
@@ -70,7 +70,7 @@ final class ChatCompletions {
         throw new AssertionError("no user message in " + body);
     }
 
-    static String body(RecordedRequest request) {
+    public static String body(RecordedRequest request) {
         return request.getBody().clone().readUtf8();
     }
 }

@@ -43,6 +43,10 @@ final class Home {
         dev.engine.config.Settings.KEYS.forEach(k -> env.remove(k.envVar()));
         env.put("PATH", bin + ":" + System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
         env.put("SCRATCH", scratch.toString());
+        // The fake tools of these tests leave their traces in $SCRATCH, outside the stage's clone,
+        // where a sandbox would keep them from writing: containment has its own tests
+        // (SandboxTest, ContainmentAttackTest, StageWorldTest), which run with it on.
+        env.put("SANDBOX_BWRAP", "off");
     }
 
     /** A git workspace whose root holds {@code contextMap}. */

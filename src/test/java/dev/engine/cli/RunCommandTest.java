@@ -231,12 +231,13 @@ class RunCommandTest {
     }
 
     @Test
-    void stage_commands_get_the_engines_environment_and_run_in_the_ai_branch_checkout() throws Exception {
+    void stage_commands_get_the_engines_environment_and_run_in_their_own_clone_of_the_ai_branch() throws Exception {
         home.tool("talosctl", "pwd > \"$SCRATCH/cwd\"; echo \"$CTRL_IP\" > \"$SCRATCH/ip\"; git rev-parse --show-toplevel > \"$SCRATCH/git\" 2>&1; true");
         assertThat(home.engine("run", "talos").code()).isZero();
         assertThat(Files.readString(home.scratch.resolve("cwd")).strip()).isEqualTo(home.ws.toRealPath().resolve("state/checkout").toString());
         assertThat(Files.readString(home.scratch.resolve("ip")).strip()).isEqualTo("10.5.0.2");
-        // A stage's git must not find the user's repository above the checkout (I1).
-        assertThat(Files.readString(home.scratch.resolve("git"))).contains("not a git repository");
+        // A stage's git finds the clone's own repository, never the user's above it (I1).
+        assertThat(Files.readString(home.scratch.resolve("git")).strip())
+                .isEqualTo(home.ws.toRealPath().resolve("state/checkout").toString());
     }
 }

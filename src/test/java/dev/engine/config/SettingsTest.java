@@ -151,6 +151,6 @@ class SettingsTest {
     void keyNamesDeriveEnvironmentAndFlagNames() {
         assertThat(Settings.STAGE_TIMEOUT.envVar()).isEqualTo("STAGE_TIMEOUT");
         assertThat(Settings.STAGE_TIMEOUT.flag()).isEqualTo("--stage-timeout");
-        assertThat(Settings.KEYS).extracting(SettingKey::key).doesNotHaveDuplicates().hasSize(25);
+        assertThat(Settings.KEYS).extracting(SettingKey::key).doesNotHaveDuplicates().hasSize(28);
     }
 }

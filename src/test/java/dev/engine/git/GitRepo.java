@@ -36,6 +36,11 @@ final class GitRepo {
         return repo;
     }
 
+    /** An existing repository (a clone the engine made), driven by the git CLI. */
+    static GitRepo open(Path dir) {
+        return new GitRepo(dir);
+    }
+
     void write(String path, String content) throws IOException {
         Path file = dir.resolve(path);
         Files.createDirectories(file.getParent());

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class ScratchCheckoutTest {
+class ScratchCloneTest {
     static final String AI = "ai/orchestrator-stage1";
     static final String UNICODE = "ünïcode/dåta ✓.txt";
 
@@ -93,7 +93,7 @@ class ScratchCheckoutTest {
     @Test
     void theDiffAppliesWithGitAndReproducesTheScratchTree() throws Exception {
         Path dir = tmp.resolve("scratch");
-        try (ScratchCheckout s = ScratchCheckout.create(ws, AI, "main", dir)) {
+        try (ScratchClone s = ScratchClone.create(ws, AI, "main", dir)) {
             assertThat(s.commit()).isEqualTo(repo.git("rev-parse", "main"));
             assertThat(Trees.of(dir)).isEqualTo(Trees.ofCommit(repo, s.commit(), tmp.resolve("archive")));
             assertThat(dir.resolve(".env")).doesNotExist(); // no secrets for the executor
@@ -136,7 +136,7 @@ class ScratchCheckoutTest {
     @Test
     void binaryModeAndSymlinkChangesAreReportedLikeGitSoTheCheckerCanRefuseThem() throws Exception {
         Path dir = tmp.resolve("scratch");
-        try (ScratchCheckout s = ScratchCheckout.create(ws, AI, "main", dir)) {
+        try (ScratchClone s = ScratchClone.create(ws, AI, "main", dir)) {
             Files.write(dir.resolve("blob.bin"), new byte[] {1, 0, 2, 3});
             Files.write(dir.resolve("conf/a.yaml"), "a: 1\0\n".getBytes(StandardCharsets.UTF_8));
             Files.write(dir.resolve("latin1.txt"), new byte[] {'c', 'a', 'f', (byte) 0xe9, '\n'});
@@ -163,7 +163,7 @@ class ScratchCheckoutTest {
     }
 
     @Test
-    void theBaseIsTheAiBranchTipAndEscapingLinksAreLeftOutWithoutShowingAsDeleted() throws Exception {
+    void theBaseIsTheAiBranchTipAndACommittedLinkIsCheckedOutAsGitDoesWithoutShowingAsChanged() throws Exception {
         Files.createSymbolicLink(ws.resolve("escape"), Path.of("../../etc/passwd"));
         repo.git("add", "escape");
         repo.git("commit", "-q", "-m", "a bad link");
@@ -173,12 +173,14 @@ class ScratchCheckoutTest {
                     new CommitInfo("talos", "api", "5f3a9c1b7d4e", "escalations/x.diff", "fix")).name();
         }
         Path dir = tmp.resolve("scratch");
-        try (ScratchCheckout s = ScratchCheckout.create(ws, AI, "main", dir)) {
+        try (ScratchClone s = ScratchClone.create(ws, AI, "main", dir)) {
             assertThat(s.commit()).isEqualTo(tip);
             assertThat(dir.resolve("conf/a.yaml")).hasContent("a: ai");
-            assertThat(Files.exists(dir.resolve("escape"), LinkOption.NOFOLLOW_LINKS)).isFalse();
-            assertThat(s.warnings()).anyMatch(w -> w.contains("escape") && w.contains("outside the checkout"));
+            assertThat(Files.readSymbolicLink(dir.resolve("escape"))).isEqualTo(Path.of("../../etc/passwd"));
             assertThat(s.diff()).isEmpty();
+            // A real repository: what an executor such as Codex CLI runs first.
+            assertThat(GitRepo.open(dir).git("rev-parse", "HEAD")).isEqualTo(tip);
+            assertThat(GitRepo.open(dir).git("status", "--porcelain")).isEmpty();
         }
     }
 
@@ -187,7 +189,7 @@ class ScratchCheckoutTest {
         Path outside = Files.createDirectories(tmp.resolve("outside"));
         Files.writeString(outside.resolve("keep"), "keep\n");
         Path dir = tmp.resolve("scratch");
-        ScratchCheckout s = ScratchCheckout.create(ws, AI, "main", dir);
+        ScratchClone s = ScratchClone.create(ws, AI, "main", dir);
         Files.createSymbolicLink(dir.resolve("out"), outside);
         Files.createDirectories(dir.resolve("locked/inner"));
         chmod(dir.resolve("locked/inner"), "---------");
@@ -198,7 +200,7 @@ class ScratchCheckoutTest {
 
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("left-over"), "x");
-        assertThatThrownBy(() -> ScratchCheckout.create(ws, AI, "main", dir)).hasMessageContaining("is not empty");
+        assertThatThrownBy(() -> ScratchClone.create(ws, AI, "main", dir)).hasMessageContaining("is not empty");
         assertThat(dir.resolve("left-over")).exists();
     }
 
@@ -206,7 +208,7 @@ class ScratchCheckoutTest {
     void workspaceUntouched() throws Exception {
         repo.write("README.md", "# editing\n");
         GitRepo.Snapshot before = repo.snapshot();
-        try (ScratchCheckout s = ScratchCheckout.create(ws, AI, "main", tmp.resolve("scratch"))) {
+        try (ScratchClone s = ScratchClone.create(ws, AI, "main", tmp.resolve("scratch"))) {
             Files.writeString(s.dir().resolve("README.md"), "# executor\n");
             assertThat(s.diff()).contains("+# executor");
         }

@@ -40,7 +40,7 @@ class ScratchDiffPatchCheckTest {
         repo.write("ünï/dåta.txt", "u");
         repo.git("add", "-A");
         repo.git("commit", "-q", "-m", "more");
-        try (ScratchCheckout s = ScratchCheckout.create(ws, "ai/x", "main", tmp.resolve("scratch"))) {
+        try (ScratchClone s = ScratchClone.create(ws, "ai/x", "main", tmp.resolve("scratch"))) {
             Path dir = s.dir();
             Files.writeString(dir.resolve("crlf.txt"), "one\r\nTWO\r\n");
             Files.writeString(dir.resolve("ünï/dåta.txt"), "ü");
@@ -65,7 +65,7 @@ class ScratchDiffPatchCheckTest {
     void binaryModeAndSymlinkChangesAreRefused() throws Exception {
         Path ws = Files.createDirectories(tmp.resolve("ws"));
         GitRepo.create(ws);
-        try (ScratchCheckout s = ScratchCheckout.create(ws, "ai/x", "main", tmp.resolve("scratch"))) {
+        try (ScratchClone s = ScratchClone.create(ws, "ai/x", "main", tmp.resolve("scratch"))) {
             Path dir = s.dir();
             Files.write(dir.resolve("conf/blob.bin"), new byte[] {0, 1, 2});
             Files.setPosixFilePermissions(dir.resolve("conf/a.yaml"), PosixFilePermissions.fromString("rwxr-xr-x"));

@@ -33,6 +33,8 @@ final class EngineWorkspace implements AutoCloseable {
 
     private final Path root;
     private final Path ws;
+    /** Where context_map.yaml and the runtime folders are: the workspace root, or ai/ in the v2 layout. */
+    private Path home;
     private final Path bin;
     private final Path run;
     private final Path out;
@@ -43,6 +45,7 @@ final class EngineWorkspace implements AutoCloseable {
     private EngineWorkspace(Path root) throws IOException {
         this.root = root;
         this.ws = Files.createDirectories(root.resolve("ws"));
+        this.home = ws;
         this.bin = Files.createDirectories(root.resolve("bin"));
         this.run = Files.createDirectories(root.resolve("run"));
         this.out = Files.createDirectories(root.resolve("out"));
@@ -53,6 +56,10 @@ final class EngineWorkspace implements AutoCloseable {
         env.put("LANG", "C.UTF-8");
         env.put("NO_COLOR", "1");
         env.put("IT_DIR", run.toString());
+        // These tests watch a stage's processes from outside (pid files, kill, /proc), which a
+        // sandbox's PID namespace renumbers and hides; containment itself is tested with the
+        // sandbox on (sandboxed()).
+        env.put("SANDBOX_BWRAP", "off");
     }
 
     /** A fresh workspace under {@code tempDir}: {@code git init} and the given context map; call {@link #commit()} once scripts are added. */
@@ -65,6 +72,22 @@ final class EngineWorkspace implements AutoCloseable {
         return w;
     }
 
+    /**
+     * A workspace laid out as the bash loop left it (the v2 fixture): home {@code ai/}, its state
+     * files tracked in git, no ignore rules for the runtime folders.
+     */
+    static EngineWorkspace createV2(Path tempDir, String contextMap) throws IOException {
+        EngineWorkspace w = new EngineWorkspace(tempDir);
+        w.home = w.ws.resolve("ai");
+        w.git("init", "-q", "-b", "main");
+        w.write("ai/context_map.yaml", contextMap);
+        w.write("ai/master_memo.md", "# Homelab\n\n## Talos\n\nThree control-plane nodes.\n");
+        w.write("ai/state/errors.json", "{}\n");
+        w.write("ai/state/stage_status.json", "{}\n");
+        w.write(".gitignore", ".env\n_out/\n");
+        return w;
+    }
+
     Path ws() {
         return ws;
     }
@@ -74,11 +97,17 @@ final class EngineWorkspace implements AutoCloseable {
     }
 
     Path stateDir() {
-        return ws.resolve("state");
+        return home.resolve("state");
     }
 
     Path logsDir() {
-        return ws.resolve("logs");
+        return home.resolve("logs");
+    }
+
+    /** Stages run in bubblewrap, as they do for users. */
+    EngineWorkspace sandboxed() {
+        env.remove("SANDBOX_BWRAP");
+        return this;
     }
 
     EngineWorkspace env(String name, String value) {
@@ -136,6 +165,35 @@ final class EngineWorkspace implements AutoCloseable {
                 .redirectError(stderr.toFile());
         pb.environment().clear();
         pb.environment().putAll(env);
+        try {
+            EngineProcess p = new EngineProcess(pb.start(), List.of(args), stdout, stderr);
+            started.add(p);
+            return p;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
+     * Starts {@code engine <args>} through the real launcher script (which takes the API keys out
+     * of the environment), running the compiled classes instead of a jar.
+     */
+    EngineProcess startViaLauncher(String... args) {
+        int n = ++counter;
+        Path stdout = out.resolve("engine" + n + ".out");
+        Path stderr = out.resolve("engine" + n + ".err");
+        List<String> cmd = new ArrayList<>(List.of("bash", Path.of(System.getProperty("user.dir"), "engine").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
+                .directory(ws.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile());
+        pb.environment().clear();
+        pb.environment().putAll(env);
+        pb.environment().put("ENGINE_CLASSPATH", System.getProperty("java.class.path"));
+        pb.environment().put("ENGINE_JAVA_OPTS", "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC");
+        pb.environment().put("PATH", env.get("PATH") + ":" + Path.of(System.getProperty("java.home"), "bin"));
         try {
             EngineProcess p = new EngineProcess(pb.start(), List.of(args), stdout, stderr);
             started.add(p);
@@ -239,14 +297,26 @@ final class EngineWorkspace implements AutoCloseable {
 
     // ---- plumbing ----------------------------------------------------------------------------
 
-    private void git(String... args) {
+    /** Runs git in the workspace; fails the test on a non-zero exit; returns trimmed stdout. */
+    String git(String... args) {
+        GitResult r = gitResult(args);
+        assertThat(r.exit()).as("git %s: %s", List.of(args), r.out() + r.err()).isZero();
+        return r.out().strip();
+    }
+
+    record GitResult(int exit, String out, String err) {}
+
+    GitResult gitResult(String... args) {
         List<String> cmd = new ArrayList<>(List.of("git", "-C", ws.toString()));
         cmd.addAll(List.of(args));
         try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+            Path errFile = Files.createTempFile(root, "git", ".err");
+            Process p = new ProcessBuilder(cmd).redirectError(errFile.toFile()).start();
             String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertThat(p.waitFor(60, TimeUnit.SECONDS)).as("git %s finished", List.of(args)).isTrue();
-            assertThat(p.exitValue()).as("git %s: %s", List.of(args), output).isZero();
+            String err = Files.readString(errFile);
+            Files.delete(errFile);
+            return new GitResult(p.exitValue(), output, err);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
