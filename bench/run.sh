@@ -103,3 +103,20 @@ if [ "$quick" = 1 ]; then
 else
   java -cp "$cp" dev.engine.bench.WatchMemoryBench 100 1000 10000 | sed 's/^/   /'
 fi
+
+echo
+echo "7. Stage world sync on a 10,000-file repository: the git clone against the manifest checkout it replaced"
+rounds=9; [ "$quick" = 1 ] && rounds=3
+big="$(mktemp -d)"
+old="$(mktemp -d)"
+java -cp "$cp" dev.engine.bench.CloneSyncBench make "$big/repo"
+# The manifest checkout as it was at bc131e6, compiled on its own (it is no longer in the engine).
+mkdir -p "$old/src/dev/engine/git" "$old/classes"
+for f in StageCheckout CheckoutManifest Materializer TreeEntries SafeTree Warnings IgnoredFiles CheckoutSource AiBranchException; do
+  git -C "$root" show "bc131e6:src/main/java/dev/engine/git/$f.java" > "$old/src/dev/engine/git/$f.java"
+done
+cp "$root/bench/OldCheckout.java" "$old/src/dev/engine/git/"
+javac -nowarn -d "$old/classes" -cp "$root/target/engine.jar" "$old"/src/dev/engine/git/*.java
+java "${jopts[@]}" -cp "$old/classes:$root/target/engine.jar" dev.engine.git.OldCheckout "$big/repo" "$rounds"
+java "${jopts[@]}" -cp "$cp" dev.engine.bench.CloneSyncBench measure "$big/repo" "$rounds"
+rm -rf "$big" "$old"

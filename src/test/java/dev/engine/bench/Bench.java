@@ -31,7 +31,8 @@ public final class Bench {
         OUT.println("engine bench  java " + Runtime.version() + "  " + Runtime.getRuntime().availableProcessors() + " cpus"
                 + (quick ? "  (quick)" : ""));
         OUT.println();
-        perAttemptOverhead(work, quick ? 20 : 100);
+        perAttemptOverhead(work, quick ? 20 : 100, "off");
+        perAttemptOverhead(work, quick ? 20 : 100, "bwrap");
         fingerprintCost(work, quick);
         OUT.println();
         OUT.println("work dir " + work + " (remove with rm -rf)");
@@ -39,8 +40,9 @@ public final class Bench {
 
     // ---- 1. per-attempt overhead -------------------------------------------------------------
 
-    static void perAttemptOverhead(Path work, int n) throws Exception {
-        Path ws = gitWorkspace(work.resolve("attempts"), """
+    /** @param sandbox "off" (no bubblewrap) or "bwrap" (stages contained, as users get them) */
+    static void perAttemptOverhead(Path work, int n, String sandbox) throws Exception {
+        Path ws = gitWorkspace(work.resolve("attempts-" + sandbox), """
                 stages:
                   ok:
                     command: "true"
@@ -51,6 +53,7 @@ public final class Bench {
         env.remove("OPENAI_API_KEY");
         env.put("EXECUTOR_RETRY_THRESHOLD", String.valueOf(n + 10));
         env.put("MAX_ATTEMPTS_PER_RUN", String.valueOf(n));
+        env.put("SANDBOX_BWRAP", sandbox);
         CliContext ctx = CliContext.forTest(env, ws, new PrintStream(OutputStream.nullOutputStream()), new PrintStream(OutputStream.nullOutputStream()));
 
         Stats bareTrue = sample(n, () -> timeBash("true", ws));
@@ -70,8 +73,14 @@ public final class Bench {
         }
         double perFailing = total / (double) n;
 
-        OUT.println("1. per-attempt overhead (" + n + " attempts each; command run through bash as stages are)");
+        OUT.println("1. per-attempt overhead, sandbox " + sandbox + " (" + n
+                + " attempts each; command run through bash in the stage's git clone as stages are)");
         OUT.printf("   bare `bash -c true`            %s%n", bareTrue.ms());
+        if (!sandbox.equals("off")) {
+            Stats bwrap = sample(n, () -> timeArgv(List.of("bwrap", "--die-with-parent", "--unshare-pid", "--unshare-ipc", "--ro-bind",
+                    "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--", "/bin/bash", "-c", "true"), ws));
+            OUT.printf("   bare `bwrap ... bash -c true`  %s%n", bwrap.ms());
+        }
         OUT.printf("   engine run ok (`true`)         %s%n", engineTrue.ms());
         OUT.printf("   overhead, passing attempt      %.1f ms median  (ratio engine/bare %.1fx)%n",
                 (engineTrue.median() - bareTrue.median()) / 1e6, engineTrue.median() / (double) bareTrue.median());
@@ -101,9 +110,13 @@ public final class Bench {
     }
 
     private static long timeBash(String cmd, Path cwd) {
+        return timeArgv(List.of("/bin/bash", "-c", cmd), cwd);
+    }
+
+    private static long timeArgv(List<String> argv, Path cwd) {
         return timeNanos(() -> {
             try {
-                return new ProcessBuilder("/bin/bash", "-c", cmd).directory(cwd.toFile()).redirectErrorStream(true)
+                return new ProcessBuilder(argv).directory(cwd.toFile()).redirectErrorStream(true)
                         .redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
             } catch (IOException | InterruptedException e) {
                 throw new IllegalStateException(e);
