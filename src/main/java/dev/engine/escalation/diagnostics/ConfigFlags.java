@@ -41,6 +41,8 @@ final class ConfigFlags {
     private static final List<Family> FAMILIES = List.of(
             new Family("kubeconfig", true, Rule.FLAG_CONFIG, OTHER_CONFIG),
             new Family("talosconfig", true, Rule.FLAG_CONFIG, OTHER_CONFIG),
+            // kubectl's preferences file can define aliases and default flags for every command.
+            new Family("kuberc", true, Rule.FLAG_CONFIG, OTHER_CONFIG),
             new Family("siderov1-keys-dir", true, Rule.FLAG_CONFIG, OTHER_CONFIG),
             new Family("registry-config", true, Rule.FLAG_CONFIG, OTHER_CONFIG),
             new Family("repository-config", true, Rule.FLAG_CONFIG, OTHER_CONFIG),

@@ -42,6 +42,9 @@ final class KubeRules {
                     "--sum", "--show-capacity", "--use-protocol-buffers", "--allow-missing-template-keys"),
             Map.of()));
 
+    /** In {@code kubectl logs}, {@code -f} is --follow, not --filename. */
+    private static final ArgWalk.Spec KUBECTL_LOGS = KUBECTL.plus(new ArgWalk.Spec(Set.of(), Set.of(), neverEnding("-f")));
+
     private static Map<String, ArgWalk.Forbid> kubectlForbidden() {
         Map<String, ArgWalk.Forbid> m = new HashMap<>(neverEnding("--follow", "-w", "--watch", "--watch-only"));
         m.put("-f", forbid(Rule.FLAG_FILE, "it follows logs forever (logs) or reads local files (--filename)"));
@@ -71,7 +74,7 @@ final class KubeRules {
         if (!KUBECTL_VERBS.contains(v.name())) {
             throw new RuleViolation(Rule.VERB, "kubectl verb '" + v.name() + "' is not read-only (allowed: " + sorted(KUBECTL_VERBS) + ")");
         }
-        ArgWalk.Result rest = ArgWalk.walk("kubectl", v.rest(), KUBECTL);
+        ArgWalk.Result rest = ArgWalk.walk("kubectl", v.rest(), v.name().equals("logs") ? KUBECTL_LOGS : KUBECTL);
         for (String format : rest.values("-o", "--output")) {
             if (!KUBECTL_OUTPUT.matcher(format).matches()) {
                 throw new RuleViolation(Rule.FLAG_UNKNOWN, "kubectl output format '" + format + "' is not allowed (allowed: json, yaml,"

@@ -207,8 +207,8 @@ final class TalosResources {
         if (r.initialsOnly()) {
             Definition d = r.matches().get(0);
             throw new RuleViolation(Rule.TALOSCTL_RESOURCE, "'talosctl get " + asked + "' uses initials that talosctl derives"
-                    + " for " + types(r.matches()) + "; the same initials name secret types on other Talos versions,"
-                    + " so ask for '" + d.singular().toLowerCase(Locale.ROOT) + "' instead");
+                    + " for " + types(r.matches()) + "; derived initials can name other types, secret ones included, on other"
+                    + " Talos versions, so ask for '" + d.singular().toLowerCase(Locale.ROOT) + "' instead");
         }
         if (!r.matches().isEmpty()) {
             return;
