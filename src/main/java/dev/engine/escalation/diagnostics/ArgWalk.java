@@ -51,18 +51,12 @@ final class ArgWalk {
             return new Spec(v, s, f);
         }
 
-        boolean knows(String name) {
-            return values.contains(name) || switches.contains(name);
-        }
-
         String allowed() {
             Set<String> all = new TreeSet<>(values);
             all.addAll(switches);
             return all.isEmpty() ? "none" : String.join(", ", all);
         }
     }
-
-    static final Spec NONE = new Spec(Set.of(), Set.of(), Map.of());
 
     private ArgWalk() {}
 

@@ -145,10 +145,6 @@ public final class KnownNames {
         return names.isEmpty();
     }
 
-    int size() {
-        return names.size();
-    }
-
     static String normalize(String name) {
         String n = name.toLowerCase(Locale.ROOT);
         return n.endsWith(".") && n.length() > 1 ? n.substring(0, n.length() - 1) : n;

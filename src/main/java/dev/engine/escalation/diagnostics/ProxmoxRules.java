@@ -25,7 +25,8 @@ import java.util.Set;
  *   <li>{@code .../agent/...}: the QEMU guest agent reads files inside the VM ({@code file-read})
  *       and returns command output ({@code exec-status}).</li>
  *   <li>{@code .../cloudinit/...}: {@code cloudinit/dump} returns the generated user-data, with the
- *       password hash and SSH keys.</li>
+ *       password hash and SSH keys; {@code .../pending} lists pending changes, a new
+ *       {@code cipassword} among them (refused as a precaution: whether it is masked there was not verified).</li>
  *   <li>{@code /nodes/{node}/storage/{storage}/file-restore/...}: lists and downloads files out of backups.</li>
  *   <li>{@code vncproxy}, {@code vncwebsocket}, {@code termproxy}, {@code spiceproxy},
  *       {@code mtunnel*}: create or use console and migration tickets.</li>
@@ -164,8 +165,8 @@ final class ProxmoxRules {
         if (s.contains("agent")) {
             return "goes through the guest agent, which reads files and command output inside the VM";
         }
-        if (s.contains("cloudinit")) {
-            return "returns cloud-init user data (password hash, SSH keys)";
+        if (s.contains("cloudinit") || s.contains("pending")) {
+            return "returns cloud-init user data or pending changes (password hash, SSH keys)";
         }
         if (s.contains("file-restore")) {
             return "reads files out of backups";

@@ -1,7 +1,6 @@
 package dev.engine.escalation.diagnostics;
 
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -50,12 +49,6 @@ final class ToolSupport {
             throw new RuleViolation(Rule.ARGUMENTS, tool + " without a verb is not allowed");
         }
         return new Verb(args.get(i), args.subList(0, i), args.subList(i + 1, args.size()));
-    }
-
-    static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> out = new HashSet<>(a);
-        out.addAll(b);
-        return Set.copyOf(out);
     }
 
     static String sorted(Set<String> names) {
