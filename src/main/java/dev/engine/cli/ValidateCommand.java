@@ -2,6 +2,7 @@ package dev.engine.cli;
 
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
+import dev.engine.escalation.diagnostics.DiagnosticsPolicy;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -79,12 +80,28 @@ final class ValidateCommand implements Callable<Integer> {
                 }
             }
         }
+        checkDiagnostics(s, errors);
 
         warnings.forEach(w -> out.println("  warning: " + w));
         errors.forEach(e -> out.println("  error: " + e));
         out.println(errors.isEmpty() ? "ok" + (warnings.isEmpty() ? "" : " (" + warnings.size() + " warning(s))")
                 : errors.size() + " error(s)");
         return errors.isEmpty() ? 0 : 1;
+    }
+
+    /** A stage's own diagnostics keep the rules a model's request keeps (DESIGN.md §8): a forbidden form is an error. */
+    private void checkDiagnostics(Session s, List<String> errors) {
+        Path file = s.layout().contextMap();
+        for (StageSpec st : s.map().stages()) {
+            List<String> entries = st.diagnostics();
+            for (int i = 0; i < entries.size(); i++) {
+                for (DiagnosticsPolicy.Violation v : DiagnosticsPolicy.checkConfigured(entries.get(i), root.ctx.env())) {
+                    errors.add(file + ": stages." + st.name() + ".diagnostics[" + i + "] (stage at line " + st.line() + ") '"
+                            + entries.get(i) + "': " + v.message() + " [rule " + v.rule().id() + "]; remove the entry or rewrite it"
+                            + " within the read-only rules");
+                }
+            }
+        }
     }
 
     private void checkMemo(Session s, List<String> warnings) throws IOException {

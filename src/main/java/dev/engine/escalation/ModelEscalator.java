@@ -9,6 +9,8 @@ import dev.engine.escalation.casefile.RefusedRequest;
 import dev.engine.escalation.diagnostics.DiagnosticResult;
 import dev.engine.escalation.diagnostics.DiagnosticsPolicy;
 import dev.engine.escalation.diagnostics.DiagnosticsRunner;
+import dev.engine.escalation.diagnostics.KnownNames;
+import dev.engine.escalation.diagnostics.Rule;
 import dev.engine.escalation.diagnostics.Verdict;
 import dev.engine.escalation.model.ModelAnswer;
 import dev.engine.escalation.model.ModelClient;
@@ -130,7 +132,7 @@ public final class ModelEscalator implements Escalator {
                 case PATCH:
                     return land(stage, req.fingerprint(), prefix, answer, tokens);
                 case DIAGNOSTICS:
-                    runDiagnostics(stage, req.fingerprint(), answer.commands(), diagnostics, refused);
+                    runDiagnostics(stage, req.fingerprint(), answer.commands(), diagnostics, refused, req.log());
                     break;
                 default:
                     throw new IllegalStateException("unknown answer type " + answer.type());
@@ -161,18 +163,17 @@ public final class ModelEscalator implements Escalator {
     }
 
     private void runDiagnostics(StageSpec stage, String fingerprint, List<String> commands,
-                                List<DiagnosticOutput> outputs, List<RefusedRequest> refused) throws IOException {
+                                List<DiagnosticOutput> outputs, List<RefusedRequest> refused, Path log) throws IOException {
         CaseContext c = s.cases();
-        DiagnosticsPolicy policy = new DiagnosticsPolicy(stage.diagnostics(), s.diagnosticsEnv());
+        // Names a request may look up or contact: those of the stage's files, its failure log and the context map.
+        KnownNames names = KnownNames.of(KnownNames.readSources(c.filesRoot(), stage.files(), log, c.map().file()));
+        DiagnosticsPolicy policy = new DiagnosticsPolicy(stage.diagnostics(), s.diagnosticsEnv(), names);
         if (stage.host().isPresent()) {
             try {
                 dev.engine.stage.ssh.SshTarget.parse(stage.host().get());
             } catch (IllegalArgumentException bad) {
                 for (String command : commands) {
-                    String reason = "the stage's host: is invalid: " + bad.getMessage();
-                    refused.add(new RefusedRequest(c.redactor().redact(command), reason));
-                    audit(stage, "diagnostics_refused", AuditLog.details("fingerprint", fingerprint, "command", c.redactor().redact(command),
-                            "reason", reason));
+                    refuseDiagnostic(stage, fingerprint, command, Rule.STAGE_HOST, "the stage's host: is invalid: " + bad.getMessage(), refused);
                 }
                 return;
             }
@@ -190,9 +191,7 @@ public final class ModelEscalator implements Escalator {
             }
             Verdict v = policy.check(command);
             if (v instanceof Verdict.Refused no) {
-                refused.add(new RefusedRequest(c.redactor().redact(command), no.reason()));
-                audit(stage, "diagnostics_refused", AuditLog.details("fingerprint", fingerprint, "command", c.redactor().redact(command),
-                        "reason", no.reason()));
+                refuseDiagnostic(stage, fingerprint, command, no.rule(), no.reason(), refused);
                 continue;
             }
             DiagnosticResult r = runner.run((Verdict.Allowed) v, stage.name());
@@ -201,6 +200,16 @@ public final class ModelEscalator implements Escalator {
                     "exit_code", r.exitCode(), "timed_out", r.timedOut(), "truncated", r.truncated(),
                     "output", r.file() == null ? null : c.home().relativize(r.file().toAbsolutePath()).toString()));
         }
+    }
+
+    /** A refusal goes to the v2 case and the audit trail, with the id of the rule that refused. */
+    private void refuseDiagnostic(StageSpec stage, String fingerprint, String command, Rule rule, String reason,
+                                  List<RefusedRequest> refused) throws IOException {
+        Redactor r = s.cases().redactor();
+        // A reason may quote the command ("flag '--token' (in '--token=...')"): it is redacted like the command.
+        refused.add(new RefusedRequest(r.redact(command), r.redact(reason), rule.id()));
+        audit(stage, "diagnostics_refused", AuditLog.details("fingerprint", fingerprint, "command", r.redact(command),
+                "rule", rule.id(), "reason", r.redact(reason)));
     }
 
     private static String errorJson(ModelException e) {

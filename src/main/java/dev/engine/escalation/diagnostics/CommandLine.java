@@ -3,6 +3,7 @@ package dev.engine.escalation.diagnostics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
 
 /**
  * Splits a command line into a pipeline of words the way a shell would for the simple cases,
@@ -27,13 +28,13 @@ final class CommandLine {
     }
 
     /** Either the parsed pipeline or why the line cannot be run without a shell. */
-    record Parsed(List<List<Word>> segments, String problem) {
+    record Parsed(List<List<Word>> segments, String problem, Rule rule) {
         static Parsed ok(List<List<Word>> segments) {
-            return new Parsed(segments.stream().map(List::copyOf).toList(), null);
+            return new Parsed(segments.stream().map(List::copyOf).toList(), null, null);
         }
 
-        static Parsed bad(String problem) {
-            return new Parsed(List.of(), problem);
+        static Parsed bad(Rule rule, String problem) {
+            return new Parsed(List.of(), problem, rule);
         }
 
         boolean isOk() {
@@ -60,7 +61,7 @@ final class CommandLine {
         try {
             return new CommandLine(line).run();
         } catch (Problem p) {
-            return Parsed.bad(p.getMessage());
+            return Parsed.bad(p.rule, p.getMessage());
         }
     }
 
@@ -112,7 +113,7 @@ final class CommandLine {
                 case '|' -> pipe();
                 default -> {
                     Metachars.at(line, pos).ifPresent(m -> {
-                        throw new Problem("contains shell metacharacter '" + m + "'");
+                        throw new Problem(Rule.METACHAR, "contains shell metacharacter '" + m + "'");
                     });
                     checkControl(String.valueOf(c));
                     literal(c);
@@ -122,7 +123,7 @@ final class CommandLine {
         }
         endWord();
         if (words.isEmpty()) {
-            throw new Problem(segments.isEmpty() ? "is empty" : "ends with '|' (empty pipeline segment)");
+            throw new Problem(Rule.SHELL_SYNTAX, segments.isEmpty() ? "is empty" : "ends with '|' (empty pipeline segment)");
         }
         segments.add(words);
         return Parsed.ok(segments);
@@ -130,11 +131,11 @@ final class CommandLine {
 
     private void pipe() {
         if (next() == '|') {
-            throw new Problem("contains shell metacharacter '||'");
+            throw new Problem(Rule.METACHAR, "contains shell metacharacter '||'");
         }
         endWord();
         if (words.isEmpty()) {
-            throw new Problem("has an empty pipeline segment before '|'");
+            throw new Problem(Rule.SHELL_SYNTAX, "has an empty pipeline segment before '|'");
         }
         segments.add(words);
         words = new ArrayList<>();
@@ -144,7 +145,7 @@ final class CommandLine {
     private void singleQuoted() {
         int close = line.indexOf('\'', pos + 1);
         if (close < 0) {
-            throw new Problem("has an unbalanced single quote");
+            throw new Problem(Rule.SHELL_SYNTAX, "has an unbalanced single quote");
         }
         String inside = line.substring(pos + 1, close);
         checkControl(inside);
@@ -160,7 +161,7 @@ final class CommandLine {
         pos++;
         while (true) {
             if (pos >= line.length()) {
-                throw new Problem("has an unbalanced double quote");
+                throw new Problem(Rule.SHELL_SYNTAX, "has an unbalanced double quote");
             }
             char c = line.charAt(pos);
             if (c == '"') {
@@ -172,10 +173,10 @@ final class CommandLine {
                 continue;
             }
             if (c == '`') {
-                throw new Problem("contains shell metacharacter '`'");
+                throw new Problem(Rule.METACHAR, "contains shell metacharacter '`'");
             }
             if (c == '\\') {
-                throw new Problem("contains shell metacharacter '\\'");
+                throw new Problem(Rule.METACHAR, "contains shell metacharacter '\\'");
             }
             checkControl(String.valueOf(c));
             text.append(c);
@@ -187,38 +188,38 @@ final class CommandLine {
     private void dollar() {
         char n = next();
         if (n == '(') {
-            throw new Problem("contains shell metacharacter '$('");
+            throw new Problem(Rule.METACHAR, "contains shell metacharacter '$('");
         }
         if (n == '{') {
             int close = line.indexOf('}', pos + 2);
             if (close < 0) {
-                throw new Problem("has an unbalanced '${'");
+                throw new Problem(Rule.SHELL_SYNTAX, "has an unbalanced '${'");
             }
             String name = line.substring(pos + 2, close);
             if (!Vars.NAME.matcher(name).matches()) {
-                throw new Problem("contains shell parameter expansion '${" + name + "}'");
+                throw new Problem(Rule.SHELL_SYNTAX, "contains shell parameter expansion '${" + name + "}'");
             }
             variable(name);
             pos = close + 1;
             return;
         }
-        java.util.regex.Matcher m = Vars.NAME.matcher(line).region(pos + 1, line.length());
+        Matcher m = Vars.NAME.matcher(line).region(pos + 1, line.length());
         if (m.lookingAt()) {
             variable(m.group());
             pos = m.end();
             return;
         }
-        throw new Problem("contains shell metacharacter '$'");
+        throw new Problem(Rule.METACHAR, "contains shell metacharacter '$'");
     }
 
     private static void checkControl(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '\n' || c == '\r') {
-                throw new Problem("contains a line break");
+                throw new Problem(Rule.METACHAR, "contains a line break");
             }
             if (Character.isISOControl(c) && c != '\t') {
-                throw new Problem(String.format("contains control character U+%04X", (int) c));
+                throw new Problem(Rule.METACHAR, String.format("contains control character U+%04X", (int) c));
             }
         }
     }
@@ -268,8 +269,11 @@ final class CommandLine {
 
     /** Unwinds the parse with the reason; never escapes this class. */
     private static final class Problem extends RuntimeException {
-        Problem(String message) {
+        private final Rule rule;
+
+        Problem(Rule rule, String message) {
             super(message, null, false, false);
+            this.rule = rule;
         }
     }
 }

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.regex.Matcher;
 
 /**
  * Decides whether a command the model asked for may run (DESIGN.md §6 I7). It may when, after
@@ -14,19 +16,48 @@ import java.util.Map;
  * <p>The request only selects: on a match, what runs is the configured entry as the human wrote
  * it, split into argv without a shell, with variable values spliced into single arguments. So a
  * request (or a variable) holding {@code ; rm -rf /} can never add a command.
+ *
+ * <p>Configured entries keep the same rules as requests ({@link #checkConfigured}): an entry that
+ * points a tool at other configuration, reads a secret type or asks another DNS server is never
+ * run, and {@code engine validate} reports it. Two rules only apply to requests: the names a
+ * request may look up or contact must be {@link KnownNames known}, and {@code talosctl get} of a
+ * type the engine does not list is refused unless a human configured it (and it looks harmless).
  */
 public final class DiagnosticsPolicy {
     /** Longer requests are refused before any other look: nobody types a 4 KB diagnostic. */
     static final int MAX_LENGTH = 4096;
     private static final String NOT_CONFIGURED = "not one of the stage's diagnostics and ";
 
+    /** One thing wrong with a configured entry: the rule it breaks and why. */
+    public record Violation(Rule rule, String message) {
+        public Violation {
+            Objects.requireNonNull(rule, "rule");
+            Objects.requireNonNull(message, "message");
+        }
+
+        @Override
+        public String toString() {
+            return message + " [" + rule.id() + "]";
+        }
+    }
+
     /** A configured diagnostic, ready to run or with the reason it cannot be. */
-    private record Entry(String template, String comparable, List<List<String>> pipeline, String problem, int index) {}
+    private record Entry(String template, String comparable, List<List<String>> pipeline, Violation problem, int index) {}
 
     private final Map<String, String> vars;
     private final List<Entry> entries;
+    private final KnownNames names;
 
+    /** A policy for which no names are known: every DNS lookup, ping or talosctl node of a request is refused. */
     public DiagnosticsPolicy(List<String> stageDiagnostics, Map<String, String> vars) {
+        this(stageDiagnostics, vars, KnownNames.none());
+    }
+
+    /**
+     * @param names the names a request may look up or contact (from the stage's files, failure log
+     *              and context map); values of the variables the entries use are added
+     */
+    public DiagnosticsPolicy(List<String> stageDiagnostics, Map<String, String> vars, KnownNames names) {
         Map<String, String> known = new HashMap<>();
         vars.forEach((k, v) -> {
             if (k != null && v != null) {
@@ -35,18 +66,25 @@ public final class DiagnosticsPolicy {
         });
         this.vars = Map.copyOf(known);
         List<Entry> list = new ArrayList<>();
+        List<String> used = new ArrayList<>();
         for (int i = 0; i < stageDiagnostics.size(); i++) {
             list.add(entry(stageDiagnostics.get(i), i + 1));
+            for (String name : referencedVariables(stageDiagnostics.get(i))) {
+                used.add(this.vars.get(name));
+            }
         }
         this.entries = List.copyOf(list);
+        // A variable the human used in a diagnostic (CTRL_IP) names a host they mean to reach.
+        this.names = Objects.requireNonNull(names, "names").plus(used);
     }
 
     public Verdict check(String requested) {
         if (requested == null || requested.isBlank()) {
-            return new Verdict.Refused(requested == null ? "" : requested, "the command is empty");
+            return new Verdict.Refused(requested == null ? "" : requested, Rule.EMPTY, "the command is empty");
         }
         if (requested.length() > MAX_LENGTH) {
-            return new Verdict.Refused(requested, "the command is longer than " + MAX_LENGTH + " characters (" + requested.length() + ")");
+            return new Verdict.Refused(requested, Rule.TOO_LONG,
+                    "the command is longer than " + MAX_LENGTH + " characters (" + requested.length() + ")");
         }
         String comparable = Vars.normalizeSpace(Vars.substituteKnown(requested, vars));
         for (Entry e : entries) {
@@ -56,47 +94,100 @@ public final class DiagnosticsPolicy {
         }
         for (Entry e : entries) {
             if (e.problem() != null && e.comparable().equals(comparable)) {
-                return new Verdict.Refused(requested, "matches the stage diagnostic #" + e.index() + " '" + e.template()
-                        + "', but that entry cannot be run: " + e.problem());
+                return new Verdict.Refused(requested, e.problem().rule(), "matches the stage diagnostic #" + e.index() + " '"
+                        + e.template() + "', but that entry cannot be run: " + e.problem().message());
             }
         }
         return readOnly(requested);
+    }
+
+    /**
+     * What is wrong with a stage's configured {@code diagnostics} entry, checked as it would run:
+     * with {@code vars} substituted. Empty when the entry may run. Used by {@code engine validate}
+     * and when a policy is built. Unknown variables are not reported here (the environment at run
+     * time may have them); the rules are checked with the reference left in place.
+     */
+    public static List<Violation> checkConfigured(String entry, Map<String, String> vars) {
+        if (entry == null || entry.isBlank()) {
+            return List.of(new Violation(Rule.EMPTY, "the entry is empty"));
+        }
+        CommandLine.Parsed parsed = CommandLine.parse(entry);
+        if (!parsed.isOk()) {
+            return List.of(new Violation(Rule.STAGE_ENTRY, "it " + parsed.problem() + ", which needs a shell"));
+        }
+        Map<String, String> withPlaceholders = new HashMap<>();
+        for (String name : referencedVariables(entry)) {
+            withPlaceholders.put(name, "${" + name + "}");
+        }
+        vars.forEach((k, v) -> {
+            if (k != null && v != null) {
+                withPlaceholders.put(k, v);
+            }
+        });
+        List<Violation> out = new ArrayList<>();
+        for (List<String> segment : CommandLine.substitute(parsed.segments(), withPlaceholders).pipeline()) {
+            try {
+                ReadOnlyRules.checkConfiguredSegment(segment);
+            } catch (RuleViolation v) {
+                out.add(new Violation(v.rule(), v.getMessage()));
+            }
+        }
+        return List.copyOf(out);
     }
 
     private Entry entry(String template, int index) {
         String comparable = Vars.normalizeSpace(Vars.substituteKnown(template, vars));
         CommandLine.Parsed parsed = CommandLine.parse(template);
         if (!parsed.isOk()) {
-            return new Entry(template, comparable, List.of(), "it " + parsed.problem() + ", which needs a shell", index);
+            return unusable(template, comparable, Rule.STAGE_ENTRY, "it " + parsed.problem() + ", which needs a shell", index);
         }
         CommandLine.Substituted s = CommandLine.substitute(parsed.segments(), vars);
         if (s.unknownVariable() != null) {
-            return new Entry(template, comparable, List.of(), "unknown variable ${" + s.unknownVariable() + "}", index);
+            return unusable(template, comparable, Rule.STAGE_ENTRY, "unknown variable ${" + s.unknownVariable() + "}", index);
         }
         if (s.pipeline().isEmpty()) {
-            return new Entry(template, comparable, List.of(), "a pipeline segment is empty once its variables are substituted", index);
+            return unusable(template, comparable, Rule.STAGE_ENTRY, "a pipeline segment is empty once its variables are substituted", index);
+        }
+        for (List<String> segment : s.pipeline()) {
+            try {
+                ReadOnlyRules.checkConfiguredSegment(segment);
+            } catch (RuleViolation v) {
+                return unusable(template, comparable, v.rule(), "it breaks the diagnostics rules: " + v.getMessage(), index);
+            }
         }
         return new Entry(template, comparable, s.pipeline(), null, index);
     }
 
-    /** The second way in: a read-only command, with no shell syntax at all. */
-    private static Verdict readOnly(String requested) {
-        String problem = unsafeCharacter(requested);
-        if (problem == null) {
-            CommandLine.Parsed parsed = CommandLine.parse(requested);
-            if (!parsed.isOk()) {
-                problem = parsed.problem();
-            } else {
-                // Nothing of the request is a variable (no '$' got past the character check).
-                List<String> argv = CommandLine.substitute(parsed.segments(), Map.of()).pipeline().get(0);
-                ReadOnlyRules.Decision d = ReadOnlyRules.check(argv);
-                if (d.rule() != null) {
-                    return new Verdict.Allowed(requested, List.of(argv), d.rule());
-                }
-                return new Verdict.Refused(requested, NOT_CONFIGURED + d.refusal());
-            }
+    private static Entry unusable(String template, String comparable, Rule rule, String why, int index) {
+        return new Entry(template, comparable, List.of(), new Violation(rule, why), index);
+    }
+
+    private static List<String> referencedVariables(String text) {
+        List<String> names = new ArrayList<>();
+        Matcher m = Vars.REFERENCE.matcher(text);
+        while (m.find()) {
+            names.add(m.group(1) != null ? m.group(1) : m.group(2));
         }
-        return new Verdict.Refused(requested, NOT_CONFIGURED + "it " + problem);
+        return names;
+    }
+
+    /** The second way in: a read-only command, with no shell syntax at all. */
+    private Verdict readOnly(String requested) {
+        Verdict.Refused bad = unsafeCharacter(requested);
+        if (bad != null) {
+            return bad;
+        }
+        CommandLine.Parsed parsed = CommandLine.parse(requested);
+        if (!parsed.isOk()) {
+            return new Verdict.Refused(requested, parsed.rule(), NOT_CONFIGURED + "it " + parsed.problem());
+        }
+        // Nothing of the request is a variable (no '$' got past the character check).
+        List<String> argv = CommandLine.substitute(parsed.segments(), Map.of()).pipeline().get(0);
+        ReadOnlyRules.Decision d = ReadOnlyRules.check(argv, Context.request(names));
+        if (d.rule() != null) {
+            return new Verdict.Allowed(requested, List.of(argv), d.rule());
+        }
+        return new Verdict.Refused(requested, d.refusedBy(), NOT_CONFIGURED + d.refusal());
     }
 
     /**
@@ -104,23 +195,24 @@ public final class DiagnosticsPolicy {
      * ASCII: a lookalike (fullwidth '｜', Cyrillic 'с' in "kubeсtl") must not pass as the real one.
      * Quotes are fine, as simple quoting.
      */
-    private static String unsafeCharacter(String s) {
+    private static Verdict.Refused unsafeCharacter(String s) {
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             if (c == '\n' || c == '\r') {
-                return "contains a line break";
+                return new Verdict.Refused(s, Rule.METACHAR, NOT_CONFIGURED + "it contains a line break");
             }
             if (Character.isISOControl(c) && c != '\t') {
-                return String.format("contains control character U+%04X", (int) c);
+                return new Verdict.Refused(s, Rule.METACHAR, NOT_CONFIGURED + String.format("it contains control character U+%04X", (int) c));
             }
             if (c > 0x7e) {
                 int cp = s.codePointAt(i);
-                return String.format("contains the non-ASCII character U+%04X%s (lookalike characters are refused)", cp,
-                        printable(cp) ? " '" + new String(Character.toChars(cp)) + "'" : "");
+                return new Verdict.Refused(s, Rule.NON_ASCII, NOT_CONFIGURED + String.format(
+                        "it contains the non-ASCII character U+%04X%s (lookalike characters are refused)", cp,
+                        printable(cp) ? " '" + new String(Character.toChars(cp)) + "'" : ""));
             }
             var meta = Metachars.at(s, i);
             if (meta.isPresent()) {
-                return "contains shell metacharacter '" + meta.get() + "'";
+                return new Verdict.Refused(s, Rule.METACHAR, NOT_CONFIGURED + "it contains shell metacharacter '" + meta.get() + "'");
             }
         }
         return null;

@@ -26,9 +26,13 @@ public sealed interface Verdict {
         }
     }
 
-    /** @param reason precise and operator-readable; goes into the v2 case file and the audit trail */
-    record Refused(String requested, String reason) implements Verdict {
+    /**
+     * @param rule   the rule that refused, for the audit trail ({@link Rule#id()})
+     * @param reason precise and operator-readable; goes into the v2 case file and the audit trail
+     */
+    record Refused(String requested, Rule rule, String reason) implements Verdict {
         public Refused {
+            Objects.requireNonNull(rule, "rule");
             Objects.requireNonNull(reason, "reason");
         }
     }

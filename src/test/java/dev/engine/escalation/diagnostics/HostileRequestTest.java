@@ -49,7 +49,7 @@ class HostileRequestTest {
                 Arguments.of("kubectl -n kube-system delete pod x", "kubectl verb 'delete' is not read-only"),
                 Arguments.of("kubectl exec -it pod -- sh", "kubectl verb 'exec' is not read-only"),
                 Arguments.of("kubectl --cache-dir get delete ns x", "flag '--cache-dir' is not allowed: it writes files"),
-                Arguments.of("kubectl --insecure-skip-tls-verify delete ns x", "flag '--insecure-skip-tls-verify' before the verb is not allowed"),
+                Arguments.of("kubectl --insecure-skip-tls-verify delete ns x", "flag '--insecure-skip-tls-verify' is not allowed"),
                 Arguments.of("kubectl --request-timeout=5s delete ns x", "kubectl verb 'delete' is not read-only"),
                 Arguments.of("kubectl get secret -A -o yaml", "'kubectl get' of 'secret' would print secret values"),
                 Arguments.of("kubectl get secrets", "of 'secrets' would print secret values"),

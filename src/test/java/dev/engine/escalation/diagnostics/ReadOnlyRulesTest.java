@@ -9,7 +9,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 /** Read-only requests that are not among the stage's diagnostics but may run anyway. */
 class ReadOnlyRulesTest {
-    private static final DiagnosticsPolicy POLICY = new DiagnosticsPolicy(List.of(), Map.of());
+    /** The hosts these requests name appear in the stage's texts; DNS and host rules have their own tests. */
+    private static final DiagnosticsPolicy POLICY = new DiagnosticsPolicy(List.of(), Map.of(),
+            KnownNames.of("CTRL_IP=10.0.0.10 gateway 10.0.0.1, nas.lan", "https://grafana.example.com/login"));
 
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', value = {
@@ -17,7 +19,7 @@ class ReadOnlyRulesTest {
             "kubectl get all -A                                                   | read-only: kubectl get",
             "kubectl -n flux-system get kustomizations                            | read-only: kubectl get",
             "kubectl --namespace=monitoring get pods -o wide                      | read-only: kubectl get",
-            "kubectl --context admin@homelab --kubeconfig /tmp/kc get nodes       | read-only: kubectl get",
+            "kubectl --context admin@homelab get nodes                            | read-only: kubectl get",
             "kubectl -nkube-system get pods                                       | read-only: kubectl get",
             "kubectl get pods -n secret-store                                     | read-only: kubectl get",
             "kubectl get pods -l app=secret                                       | read-only: kubectl get",
@@ -57,7 +59,7 @@ class ReadOnlyRulesTest {
             "pvesh get /cluster/resources --type vm --output-format json           | read-only: pvesh get",
             "ping -c 3 10.0.0.1                                                   | read-only: ping -c 3",
             "ping -qc5 -W 2 nas.lan                                               | read-only: ping -c 5",
-            "dig +short grafana.example.com @10.0.0.1                             | read-only: dig",
+            "dig +short grafana.example.com                                       | read-only: dig",
             "nslookup grafana.example.com                                         | read-only: nslookup",
             "\"kubectl\" get 'pods'                                               | read-only: kubectl get"})
     void isAllowed(String request, String rule) {
