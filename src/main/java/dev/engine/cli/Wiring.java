@@ -147,7 +147,7 @@ final class Wiring implements AutoCloseable {
         return env;
     }
 
-    Escalator escalator() {
+    Escalator escalator() throws IOException {
         Settings st = s.settings();
         Map<String, String> env = root.ctx.env();
         String key = env.getOrDefault("OPENAI_API_KEY", "");
@@ -164,8 +164,10 @@ final class Wiring implements AutoCloseable {
         Map<String, String> diagnosticsEnv = new java.util.HashMap<>(stageEnv());
         diagnosticsEnv.remove("OPENAI_API_KEY");
         diagnosticsEnv.remove("EXECUTOR_API_KEY");
+        Profiles prof = profiles();
         return new ModelEscalator(new ModelEscalator.Setup(cases, landing, protectedFiles, s.map().stageNames(), diagnosticsEnv,
-                s.layout().diagnosticsLogsDir(), checkout.dir(), client, unavailable, root.ctx.cancellation()));
+                s.layout().diagnosticsLogsDir(), checkout.dir(), client, unavailable, root.ctx.cancellation(), processes,
+                stage -> prof.diagnostics(stage, checkout.dir())));
     }
 
     Executor executor() throws ConfigException, IOException {

@@ -27,7 +27,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
+import dev.engine.sandbox.Containment;
+import dev.engine.sandbox.Sandbox;
+import dev.engine.stage.ProcessRunner;
 
 /**
  * The escalation tier (DESIGN.md §1 step 3): case file, model call under the budget, then the
@@ -52,7 +56,16 @@ public final class ModelEscalator implements Escalator {
     public record Setup(CaseContext cases, PatchLanding landing, List<String> protectedFiles, List<String> allStages,
                         Map<String, String> diagnosticsEnv, Path diagnosticsDir, Path diagnosticsCwd,
                         Supplier<ModelClient> client, Optional<String> unavailable,
-                        dev.engine.stage.Cancellation cancellation) {}
+                        dev.engine.stage.Cancellation cancellation, ProcessRunner processes,
+                        Function<StageSpec, Containment> diagnosticsContainment) {
+        /** Diagnostics uncontained: for tests of the escalation itself. */
+        public Setup(CaseContext cases, PatchLanding landing, List<String> protectedFiles, List<String> allStages,
+                     Map<String, String> diagnosticsEnv, Path diagnosticsDir, Path diagnosticsCwd,
+                     Supplier<ModelClient> client, Optional<String> unavailable, dev.engine.stage.Cancellation cancellation) {
+            this(cases, landing, protectedFiles, allStages, diagnosticsEnv, diagnosticsDir, diagnosticsCwd, client, unavailable,
+                    cancellation, new ProcessRunner(Sandbox.unavailable("not used")), st -> Containment.off("not contained"));
+        }
+    }
 
     private final Setup s;
 
@@ -184,7 +197,8 @@ public final class ModelEscalator implements Escalator {
                         RemoteDiagnostics.over(dev.engine.stage.ssh.SshOptions.from(c.settings()),
                                 dev.engine.stage.ssh.SshTarget.parse(stage.host().get()), s.cancellation()))
                 : new DiagnosticsRunner(s.diagnosticsCwd(), s.diagnosticsEnv(), c.settings().diagnosticsTimeout(),
-                        c.settings().diagnosticsOutputCap(), s.diagnosticsDir(), c.redactor()::redact);
+                        c.settings().diagnosticsOutputCap(), s.diagnosticsDir(), c.redactor()::redact, s.processes(),
+                        s.diagnosticsContainment().apply(stage), s.cancellation());
         for (String command : commands) {
             if (s.cancellation().isCancelled()) {
                 return; // no new diagnostic starts once the engine is stopping; the loop then ends the escalation

@@ -117,7 +117,7 @@ public final class ProcessRunner {
         try {
             processes = ProcessBuilder.startPipeline(builders);
         } catch (IOException e) {
-            return new CommandOutcome(Optional.empty(), false, false, elapsed(start), Optional.of(e.getMessage()), false);
+            return new CommandOutcome(Optional.empty(), false, false, elapsed(start), Optional.of(e.getMessage()));
         }
         onStart.accept(processes.get(0).pid());
         Output out = new Output(sink, spec.outputCap(), spec.onCap(), spec.capNote());
@@ -137,11 +137,13 @@ public final class ProcessRunner {
             long deadline = start + spec.timeout().toNanos();
             boolean timedOut = false;
             boolean capped = false;
+            boolean lastStopped = false;
             // Wait for the commands themselves, not for their output pipe: a background child
             // (`kubectl port-forward &`) keeps the pipe open long after the command ended.
             while (processes.stream().anyMatch(Process::isAlive)) {
                 if (out.mustStop()) {
                     capped = true;
+                    lastStopped = last.isAlive();
                     stopInOrder(processes);
                     break;
                 }
@@ -172,31 +174,21 @@ public final class ProcessRunner {
             synchronized (stopRequested) {
                 interrupted = stopRequested[0];
             }
-            Optional<Integer> exit = timedOut || interrupted || (capped && last.isAlive()) ? Optional.empty()
-                    : Optional.of(last.exitValue());
-            if (capped && exit.isEmpty() && !timedOut && !interrupted) {
-                exit = Optional.of(-1);
-            }
-            return new CommandOutcome(exit, timedOut, interrupted, took, Optional.empty(), out.truncated());
+            // A command stopped at the cap has no exit status of its own: -1, as a killed diagnostic.
+            Optional<Integer> exit = timedOut || interrupted ? Optional.empty()
+                    : lastStopped ? Optional.of(-1) : Optional.of(last.exitValue());
+            return new CommandOutcome(exit, timedOut, interrupted, took, Optional.empty(), out.truncated(), exits(processes));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stopAll(processes);
-            return new CommandOutcome(Optional.empty(), false, true, elapsed(start), Optional.empty(), out.truncated());
+            return new CommandOutcome(Optional.empty(), false, true, elapsed(start), Optional.empty(), out.truncated(), exits(processes));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
-    /** Which segments other than the last ended with a non-zero status (a shell would not say). */
-    static String failedSegments(List<Process> processes, List<List<String>> pipeline) {
-        List<String> failed = new ArrayList<>();
-        for (int i = 0; i < processes.size() - 1; i++) {
-            Process p = processes.get(i);
-            if (!p.isAlive() && p.exitValue() != 0) {
-                failed.add("segment " + (i + 1) + " '" + pipeline.get(i).get(0) + "' exited " + p.exitValue());
-            }
-        }
-        return String.join("; ", failed);
+    private static List<Integer> exits(List<Process> processes) {
+        return processes.stream().map(p -> p.isAlive() ? -1 : p.exitValue()).toList();
     }
 
     /**

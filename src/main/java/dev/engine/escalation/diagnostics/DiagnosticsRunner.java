@@ -1,6 +1,10 @@
 package dev.engine.escalation.diagnostics;
 
-import dev.engine.stage.ProcessTree;
+import dev.engine.sandbox.Containment;
+import dev.engine.sandbox.Sandbox;
+import dev.engine.stage.Cancellation;
+import dev.engine.stage.CommandOutcome;
+import dev.engine.stage.ProcessRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
@@ -29,12 +33,6 @@ import java.util.stream.Collectors;
  * output is redacted before it is returned or written to {@code outDir}.
  */
 public final class DiagnosticsRunner {
-    private static final Duration KILL_GRACE = Duration.ofSeconds(2);
-    /** How long output may keep arriving after the processes ended (a grandchild holding the pipe). */
-    private static final Duration DRAIN = Duration.ofSeconds(2);
-    private static final long POLL_MILLIS = 25;
-    /** How long a later pipeline segment may take to end by itself once the one before it was stopped. */
-    private static final Duration FLUSH_WAIT = Duration.ofMillis(500);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     private final Path cwd;
@@ -44,6 +42,12 @@ public final class DiagnosticsRunner {
     private final Path outDir;
     private final UnaryOperator<String> redact;
     private final RemoteShell remote;
+    private static final java.util.regex.Pattern ENGINE_NOTES = java.util.regex.Pattern.compile(
+            "(?:\n\\[engine\\] output cut at \\d+ bytes \\(diagnostics_output_cap\\)\n"
+                    + "|(?<=\n|^)\\[engine\\] command exited; stopping the background processes it left running\n)+$");
+    private final ProcessRunner processes;
+    private final Containment containment;
+    private final Cancellation cancellation;
 
     /**
      * Runs a diagnostic somewhere else (over SSH for a {@code host:} stage). It gets the pipeline
@@ -59,17 +63,34 @@ public final class DiagnosticsRunner {
 
     public DiagnosticsRunner(Path cwd, Map<String, String> env, Duration timeout, int outputCapBytes, Path outDir,
                              UnaryOperator<String> redact, RemoteShell remote) {
-        this(cwd, env, timeout, outputCapBytes, outDir, redact, Objects.requireNonNull(remote, "remote"), true);
+        this(cwd, env, timeout, outputCapBytes, outDir, redact, Objects.requireNonNull(remote, "remote"),
+                new ProcessRunner(Sandbox.unavailable("remote")), Containment.off("runs on the stage's host"), new Cancellation());
     }
 
+    /** Uncontained: for tests of the runner itself. */
     public DiagnosticsRunner(Path cwd, Map<String, String> env, Duration timeout, int outputCapBytes, Path outDir,
                              UnaryOperator<String> redact) {
-        this(cwd, env, timeout, outputCapBytes, outDir, redact, null, false);
+        this(cwd, env, timeout, outputCapBytes, outDir, redact, null, new ProcessRunner(Sandbox.unavailable("not used")),
+                Containment.off("not contained"), new Cancellation());
+    }
+
+    /**
+     * Local diagnostics as the engine runs them: through {@code processes}, contained as
+     * {@code containment} says (the stage's profile with its clone read-only).
+     */
+    public DiagnosticsRunner(Path cwd, Map<String, String> env, Duration timeout, int outputCapBytes, Path outDir,
+                             UnaryOperator<String> redact, ProcessRunner processes, Containment containment,
+                             Cancellation cancellation) {
+        this(cwd, env, timeout, outputCapBytes, outDir, redact, null, processes, containment, cancellation);
     }
 
     private DiagnosticsRunner(Path cwd, Map<String, String> env, Duration timeout, int outputCapBytes, Path outDir,
-                             UnaryOperator<String> redact, RemoteShell remote, boolean remoteGiven) {
-        this.remote = remoteGiven ? remote : null;
+                             UnaryOperator<String> redact, RemoteShell remote, ProcessRunner processes,
+                             Containment containment, Cancellation cancellation) {
+        this.remote = remote;
+        this.processes = processes;
+        this.containment = containment;
+        this.cancellation = cancellation;
         this.cwd = Objects.requireNonNull(cwd, "cwd");
         Map<String, String> copy = new HashMap<>();
         env.forEach((k, v) -> {
@@ -132,89 +153,33 @@ public final class DiagnosticsRunner {
         }
     }
 
-    private Execution execute(List<List<String>> pipeline) throws InterruptedIOException {
-        List<ProcessBuilder> builders = new ArrayList<>();
-        for (int i = 0; i < pipeline.size(); i++) {
-            List<String> argv = pipeline.get(i);
+    /** Locally, through the engine's one process runner: no shell, contained like the stage's own processes. */
+    private Execution execute(List<List<String>> pipeline) {
+        List<List<String>> resolved = new ArrayList<>();
+        for (List<String> argv : pipeline) {
             Optional<Path> program = Executables.resolve(argv.get(0), env, cwd);
             if (program.isEmpty()) {
                 return Execution.failed(127, "command not found: '" + argv.get(0) + "' is not an executable on the PATH of the diagnostics environment");
             }
-            List<String> command = new ArrayList<>(ProcessTree.sessionPrefix());
+            List<String> command = new ArrayList<>();
             command.add(program.get().toString());
             command.addAll(argv.subList(1, argv.size()));
-            ProcessBuilder b = new ProcessBuilder(command).directory(cwd.toFile());
-            b.environment().clear();
-            b.environment().putAll(env);
-            // The last segment's stderr joins its stdout; earlier segments' stderr is read
-            // separately, because their stdout feeds the next segment.
-            b.redirectErrorStream(i == pipeline.size() - 1);
-            builders.add(b);
+            resolved.add(command);
         }
-        List<Process> processes;
-        try {
-            processes = ProcessBuilder.startPipeline(builders);
-        } catch (IOException e) {
-            return Execution.failed(126, "could not start '" + pipeline.get(0).get(0) + "': " + e.getMessage());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ProcessRunner.Spec spec = new ProcessRunner.Spec(resolved, cwd, env, timeout, outputCapBytes, ProcessRunner.OnCap.STOP,
+                "diagnostics_output_cap", containment);
+        CommandOutcome o = processes.run(spec, out, cancellation);
+        if (o.startError().isPresent()) {
+            return Execution.failed(126, "could not start '" + pipeline.get(0).get(0) + "': " + o.startError().get());
         }
-        try {
-            processes.get(0).getOutputStream().close(); // no stdin: nothing can wait for input
-        } catch (IOException e) {
-            // the process already exited
-        }
-        CappedBuffer buffer = new CappedBuffer(outputCapBytes);
-        List<Thread> readers = new ArrayList<>();
-        List<InputStream> streams = new ArrayList<>();
-        for (int i = 0; i < processes.size(); i++) {
-            Process p = processes.get(i);
-            streams.add(i == processes.size() - 1 ? p.getInputStream() : p.getErrorStream());
-            readers.add(reader(streams.get(i), buffer));
-        }
-        Process last = processes.get(processes.size() - 1);
-        boolean timedOut = false;
-        boolean stopped = false;
-        boolean lastStopped = false;
-        long deadline = System.nanoTime() + timeout.toNanos();
-        try {
-            while (processes.stream().anyMatch(Process::isAlive)) {
-                boolean full = buffer.truncated();
-                timedOut = !full && System.nanoTime() - deadline > 0;
-                if (full || timedOut) {
-                    lastStopped = timedOut || last.isAlive();
-                    stopInOrder(processes);
-                    stopped = true;
-                    break;
-                }
-                last.waitFor(POLL_MILLIS, TimeUnit.MILLISECONDS);
-            }
-            if (!stopped) {
-                // Background processes a segment left in its group belong to this diagnostic.
-                for (Process p : processes) {
-                    if (ProcessTree.groupHasLiveMembers(p.pid())) {
-                        ProcessTree.stopGroup(p.pid(), KILL_GRACE);
-                    }
-                }
-            }
-            long drainUntil = System.nanoTime() + DRAIN.toNanos();
-            for (Thread t : readers) {
-                long left = Math.max(1, TimeUnit.NANOSECONDS.toMillis(drainUntil - System.nanoTime()));
-                t.join(left);
-            }
-            for (int i = 0; i < readers.size(); i++) {
-                if (!readers.get(i).isAlive()) {
-                    closeQuietly(streams.get(i));
-                }
-            }
-        } catch (InterruptedException e) {
-            stopAll(processes);
-            Thread.currentThread().interrupt();
-            throw new InterruptedIOException("diagnostic interrupted: " + String.join(" ", pipeline.get(0)));
-        }
-        int exit = lastStopped ? -1 : last.exitValue();
-        String note = timedOut ? "timed out after " + human(timeout) + "; stopped"
-                : buffer.truncated() ? "output reached the cap of " + outputCapBytes + " bytes; stopped"
-                : failedSegments(processes, pipeline);
-        return new Execution(exit, timedOut, buffer.truncated(), decode(buffer.snapshot()), note);
+        String note = o.timedOut() ? "timed out after " + human(timeout) + "; stopped"
+                : o.truncated() ? "output reached the cap of " + outputCapBytes + " bytes; stopped"
+                : o.interrupted() ? "stopped because the engine was asked to stop"
+                : failedSegments(o.segmentExits(), pipeline);
+        // The runner's own notes (the cut, stopped background processes) are not what the command printed.
+        String text = ENGINE_NOTES.matcher(decode(out.toByteArray())).replaceFirst("");
+        return new Execution(o.exitCode().orElse(-1), o.timedOut(), o.truncated(), text, note);
     }
 
     private static String human(Duration d) {
@@ -222,76 +187,14 @@ public final class DiagnosticsRunner {
     }
 
     /** A shell reports only the last segment's status; an earlier failure is worth a note. */
-    private static String failedSegments(List<Process> processes, List<List<String>> pipeline) {
+    private static String failedSegments(List<Integer> exits, List<List<String>> pipeline) {
         List<String> failed = new ArrayList<>();
-        for (int i = 0; i < processes.size() - 1; i++) {
-            Process p = processes.get(i);
-            if (!p.isAlive() && p.exitValue() != 0) {
-                failed.add("segment " + (i + 1) + " '" + pipeline.get(i).get(0) + "' exited " + p.exitValue());
+        for (int i = 0; i < exits.size() - 1 && i < pipeline.size(); i++) {
+            if (exits.get(i) != 0) {
+                failed.add("segment " + (i + 1) + " '" + pipeline.get(i).get(0) + "' exited " + exits.get(i));
             }
         }
         return String.join("; ", failed);
-    }
-
-    private static Thread reader(InputStream in, CappedBuffer buffer) {
-        Thread t = new Thread(() -> {
-            byte[] chunk = new byte[8192];
-            try {
-                int n;
-                while ((n = in.read(chunk)) >= 0) {
-                    if (!buffer.write(chunk, n)) {
-                        // Stop reading but keep the pipe open: the command blocks on it until it
-                        // is stopped, instead of dying of SIGPIPE with an exit code of its own.
-                        return;
-                    }
-                }
-            } catch (IOException e) {
-                // the process was stopped; what was read so far is kept
-            }
-        }, "diagnostics-output");
-        // A grandchild outside the process group may hold the pipe open forever: the reader is
-        // then abandoned after the drain period and must not keep the engine alive.
-        t.setDaemon(true);
-        t.start();
-        return t;
-    }
-
-    private static void closeQuietly(InputStream in) {
-        try {
-            in.close();
-        } catch (IOException e) {
-            // nothing left to read from it anyway
-        }
-    }
-
-    /**
-     * Stops the pipeline from its first segment on, giving each later one a moment to finish on
-     * the end of its input: a stuck {@code talosctl dmesg | tail -100} still yields its last
-     * 100 lines, which a filter only writes out when it ends.
-     */
-    private static void stopInOrder(List<Process> processes) throws InterruptedException {
-        for (int i = 0; i < processes.size(); i++) {
-            Process p = processes.get(i);
-            if (i > 0) {
-                p.waitFor(FLUSH_WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            }
-            ProcessTree.stop(p, KILL_GRACE);
-        }
-    }
-
-    private static void stopAll(List<Process> processes) {
-        List<Thread> stoppers = processes.stream()
-                .map(p -> new Thread(() -> ProcessTree.stop(p, KILL_GRACE), "diagnostics-stop"))
-                .toList();
-        stoppers.forEach(Thread::start);
-        for (Thread t : stoppers) {
-            try {
-                t.join();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
-        }
     }
 
     /** Lossy UTF-8; control characters other than tab and line ends become U+FFFD so binary output cannot drive a terminal. */

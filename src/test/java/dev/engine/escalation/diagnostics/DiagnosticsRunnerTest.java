@@ -302,4 +302,25 @@ class DiagnosticsRunnerTest {
             return false;
         }
     }
+
+    @Test
+    void aDiagnosticRunsContainedSeesNoEngineAndWritesNothingOutside() throws Exception {
+        dev.engine.sandbox.Sandbox sandbox = dev.engine.sandbox.Bwrap.require();
+        Path state = Files.createDirectories(tmp.resolve("home/state"));
+        Files.writeString(state.resolve("errors.json"), "{\"a\": {\"api_calls\": 3}}\n");
+        long engine = ProcessHandle.current().pid();
+        // A kubeconfig exec plugin an earlier patch planted would run as this tool does.
+        tool("kubectl", "echo planted >> " + tmp.resolve("outside.txt") + " 2>/dev/null || echo WRITE-DENIED\n"
+                + "echo '{}' > " + state.resolve("errors.json") + " 2>/dev/null || echo STATE-DENIED\n"
+                + "test -e /proc/" + engine + " && echo ENGINE-SEEN || echo ENGINE-HIDDEN\necho pods");
+        dev.engine.sandbox.Containment c = dev.engine.sandbox.Containment.of(List.of(tmp), List.of(state), List.of(work), List.of());
+        DiagnosticsRunner contained = new DiagnosticsRunner(work, env, Duration.ofSeconds(30), 1 << 20, out, REDACT,
+                new dev.engine.stage.ProcessRunner(sandbox), c, new dev.engine.stage.Cancellation());
+
+        DiagnosticResult r = contained.run(allowed(new DiagnosticsPolicy(List.of(), Map.of()), "kubectl get pods -A"), "apps");
+
+        assertThat(r.output()).contains("WRITE-DENIED", "STATE-DENIED", "ENGINE-HIDDEN", "pods");
+        assertThat(tmp.resolve("outside.txt")).doesNotExist();
+        assertThat(state.resolve("errors.json")).content().contains("api_calls");
+    }
 }
