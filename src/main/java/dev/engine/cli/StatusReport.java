@@ -39,12 +39,20 @@ record StatusReport(String home, String workspace, List<Row> stages, String aiBr
         for (String name : names) {
             StageInfo info = infos.getOrDefault(name, StageInfo.empty());
             Map<String, ErrorRecord> errors = errorsByStage.getOrDefault(name, Map.of());
+            // A stage the bash loop ran has no stage_info.json: its current failure is the entry it
+            // touched last, so the row shows the attempts and calls the state really holds.
+            Optional<Map.Entry<String, ErrorRecord>> latest = info.lastFingerprint() != null ? Optional.empty()
+                    : errors.entrySet().stream().max(java.util.Comparator.comparing(e -> String.valueOf(e.getValue().lastTransition())));
             Optional<ErrorRecord> current = Optional.ofNullable(info.lastFingerprint())
-                    .flatMap(fp -> errors.values().stream().filter(e -> fp.equals(e.fingerprint())).findFirst());
+                    .flatMap(fp -> errors.values().stream().filter(e -> fp.equals(e.fingerprint())).findFirst())
+                    .or(() -> latest.map(Map.Entry::getValue));
+            String fingerprint = info.lastFingerprint() != null ? info.lastFingerprint()
+                    : latest.map(e -> e.getValue().fingerprint() != null ? e.getValue().fingerprint()
+                            : e.getKey().substring(Math.min(e.getKey().length(), name.length() + 1))).orElse(null);
             int stageCalls = errors.values().stream().mapToInt(ErrorRecord::apiCalls).sum();
             long tokens = errors.values().stream().mapToLong(ErrorRecord::tokens).sum() + info.tokens();
             rows.add(new Row(name, statuses.getOrDefault(name, StageStatus.IDLE).wire(), info.reason(),
-                    current.map(ErrorRecord::attempts).orElse(0), info.attemptCounter(), info.lastFingerprint(),
+                    current.map(ErrorRecord::attempts).orElse(0), info.attemptCounter(), fingerprint,
                     current.map(ErrorRecord::apiCalls).orElse(0), s.settings().apiCallBudget(), stageCalls,
                     s.settings().stageApiCallCap(), tokens, info.lastRun(), info.lastDurationMs(), info.lastExit(),
                     info.lastLog(), s.map().stage(name).isPresent()));

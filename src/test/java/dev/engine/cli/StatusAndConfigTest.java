@@ -242,4 +242,25 @@ class StatusAndConfigTest {
         assertThat(r.out().lines()).hasSize(2).allSatisfy(l -> assertThat(l).contains(" vms "));
         assertThat(r.out()).contains("green");
     }
+
+    @Test
+    void a_stage_the_bash_loop_counted_shows_the_attempts_and_calls_its_state_holds() throws Exception {
+        Home home = v2Layout(V2_MAP);
+        // The bash loop's files: no stage_info.json, entries without stage or fingerprint fields.
+        home.write("ai/state/stage_status.json", "{\n  \"talos\": \"give_up\"\n}\n");
+        home.write("ai/state/errors.json", "{\n  \"talos_5f3a9c1b7d4e\": {\"attempts\": 4, \"api_calls\": 3, \"last_source\": \"api\","
+                + " \"last_transition\": \"2026-11-20T10:00:00Z\"},\n  \"talos_0aa1\": {\"attempts\": 1, \"api_calls\": 0,"
+                + " \"last_transition\": \"2026-11-19T10:00:00Z\"}\n}\n");
+
+        Home.Result r = home.engine("status", "--json");
+
+        assertThat(r.code()).as(r.err()).isZero();
+        com.fasterxml.jackson.databind.JsonNode row = new com.fasterxml.jackson.databind.ObjectMapper().readTree(r.out())
+                .path("stages").get(1);
+        assertThat(row.path("name").asText()).isEqualTo("talos");
+        assertThat(row.path("attempts").asInt()).isEqualTo(4);
+        assertThat(row.path("api_calls").asInt()).isEqualTo(3);
+        assertThat(row.path("stage_api_calls").asInt()).isEqualTo(3);
+        assertThat(row.path("last_fingerprint").asText()).isEqualTo("5f3a9c1b7d4e");
+    }
 }
