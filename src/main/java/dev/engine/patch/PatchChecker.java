@@ -123,7 +123,6 @@ public final class PatchChecker {
             out.add(new Violation(path, "I4-non-ascii", "'" + Names.visible(path) + "' contains " + Names.describe(path.codePointAt(odd))
                     + " at position " + (odd + 1) + "; new paths must be printable ASCII so two names cannot look alike"
                     + " (an existing file may be edited under its exact name)"));
-            return;
         }
         String dir = "";
         for (String seg : path.split("/")) {

@@ -26,10 +26,10 @@ final class SopsRules {
     /** Every value sops encrypts looks like this, in YAML, JSON, dotenv and INI alike. */
     private static final String ENCRYPTED_MARKER = "ENC[AES256_GCM,";
 
-    private record Rule(String key, String regex, Pattern pattern) {}
+    record Rule(String key, String regex, Pattern pattern) {}
 
     /** The rules of one .sops.yaml, or why it could not be read. */
-    private record Config(String file, List<Rule> rules, String problem) {}
+    record Config(String file, List<Rule> rules, String problem) {}
 
     private final TreeView tree;
     private final Map<String, Optional<Config>> byDir = new HashMap<>();
