@@ -15,7 +15,7 @@ final class Names {
         return -1;
     }
 
-    /** The path with every non-ASCII character written as \\u{XXXX}, so "cont\\u{435}xt_map.yaml" shows what it is. */
+    /** The path with every non-ASCII character written as backslash-u{XXXX}, so a look-alike letter shows what it is. */
     static String visible(String path) {
         if (firstNonAscii(path) < 0) return path;
         StringBuilder sb = new StringBuilder(path.length() + 16);

@@ -45,7 +45,7 @@ public final class PatchChecker {
                     checkSymlinks(path, tree, out);
                     checkTopLevel(path, topLevel, out);
                     checkScope(path, policy.scope(), out);
-                    sops.covering(path).ifPresent(why -> out.add(new Violation(path, "I2-protected", "'" + path
+                    sops.covering(path).ifPresent(why -> out.add(new Violation(path, "I2-protected", "'" + Names.visible(path)
                             + "' is " + why + "; a patch may not change what sops encrypts")));
                 }
                 String key = ProtectedPaths.canonical(path);
@@ -114,7 +114,7 @@ public final class PatchChecker {
     /**
      * A name that is not plain ASCII may only be the exact name of a file already in the tree, and
      * no new name may equal an existing one after {@link ProtectedPaths#fold}: otherwise a patch
-     * could add "cont\u0435xt_map.yaml" (Cyrillic e) or "Apps/web.yaml" next to the real file and a
+     * could add "context_map.yaml" spelled with a Cyrillic e, or "Apps/web.yaml", next to the real file and a
      * reviewer, a case-insensitive filesystem or a tool could take one for the other.
      */
     private static void checkNames(String path, TreeView tree, List<Violation> out) {
