@@ -16,6 +16,13 @@ import java.util.stream.Stream;
  */
 public final class LayoutLocator {
     private static final String CONTEXT_MAP = "context_map.yaml";
+    /**
+     * Folders whose entries have fixed names the engine opens and appends to (state/audit.jsonl,
+     * the lock, the key; logs/&lt;stage&gt;/): a symlink planted there is followed. escalations/ and
+     * patches/ get fresh names written by rename, which replaces a link instead of following it
+     * (and a killed executor's scratch link there is cleaned up by recovery).
+     */
+    private static final List<String> WRITTEN_THROUGH = List.of("state", "logs");
 
     private LayoutLocator() {}
 
@@ -47,8 +54,8 @@ public final class LayoutLocator {
 
     /**
      * state/, logs/, escalations/ and patches/ are where the engine writes its key, state, logs and
-     * case files. A repository can commit any of them as a symlink (or plant one inside), and every
-     * write would then land wherever it points. Checked before anything is written (the lock and
+     * case files. A repository can commit any of them as a symlink (or plant one inside state/ or
+     * logs/), and every write would then land wherever it points. Checked before anything is written (the lock and
      * the redaction key included), so a refusal leaves no trace.
      */
     static void checkRuntimeFolders(Layout layout) throws ConfigException {
@@ -70,7 +77,7 @@ public final class LayoutLocator {
                         problems.add(runtimeProblem(layout, dir, "is a file, not a folder"));
                     } else if (!dir.toRealPath().startsWith(realHome)) {
                         problems.add(runtimeProblem(layout, dir, "resolves outside the home (to " + dir.toRealPath() + ")"));
-                    } else {
+                    } else if (WRITTEN_THROUGH.contains(name)) {
                         try (Stream<Path> entries = Files.list(dir)) {
                             for (Path e : (Iterable<Path>) entries::iterator) {
                                 if (Files.isSymbolicLink(e)) {

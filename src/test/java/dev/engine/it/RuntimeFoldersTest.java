@@ -71,16 +71,19 @@ class RuntimeFoldersTest {
     }
 
     @Test
-    void a_symlink_planted_inside_a_runtime_folder_is_refused_too() throws IOException {
+    void a_symlink_planted_inside_state_or_logs_is_refused_too() throws IOException {
         Files.createDirectories(w.ws().resolve("state"));
         Files.createSymbolicLink(w.ws().resolve("state/redaction.key"), outside.resolve("key"));
         Files.createSymbolicLink(w.ws().resolve("state/audit.jsonl"), outside.resolve("audit.jsonl"));
+        Files.createDirectories(w.ws().resolve("logs"));
+        Files.createSymbolicLink(w.ws().resolve("logs/talos"), outside);
         w.commit();
 
         EngineProcess run = w.runToEnd(EXIT, "run", "talos");
 
         assertThat(run.waitFor(EXIT)).as(run.describe()).isEqualTo(2);
-        assertThat(run.stderr()).contains("state/redaction.key: is a symlink").contains("state/audit.jsonl: is a symlink");
+        assertThat(run.stderr()).contains("state/redaction.key: is a symlink").contains("state/audit.jsonl: is a symlink")
+                .contains("logs/talos: is a symlink");
         assertThat(filesUnder(outside)).isZero();
         assertThat(w.ws().resolve("state/engine.lock")).doesNotExist();
     }
