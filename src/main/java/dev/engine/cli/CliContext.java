@@ -19,6 +19,11 @@ public record CliContext(Map<String, String> env, Path cwd, PrintStream out, Pri
         env = Map.copyOf(env);
     }
 
+    /** The same context printing to other streams. */
+    public CliContext withStreams(PrintStream newOut, PrintStream newErr) {
+        return new CliContext(env, cwd, newOut, newErr, clock, interactive, signals, cancellation);
+    }
+
     public static CliContext forTest(Map<String, String> env, Path cwd, PrintStream out, PrintStream err) {
         return new CliContext(env, cwd, out, err, Clock.systemUTC(), false, false, new Cancellation());
     }

@@ -27,7 +27,19 @@ public final class Main {
     }
 
     /** Runs one command line against {@code ctx}; returns the exit code of DESIGN.md §3. */
-    public static int execute(String[] args, CliContext ctx) {
+    public static int execute(String[] args, CliContext caller) {
+        // The one place output is made safe for a terminal: model summaries, stage and log text
+        // reach the user only through these two streams.
+        CliContext ctx = caller.withStreams(TerminalSafe.wrap(caller.out()), TerminalSafe.wrap(caller.err()));
+        try {
+            return run(args, ctx);
+        } finally {
+            ctx.out().flush();
+            ctx.err().flush();
+        }
+    }
+
+    private static int run(String[] args, CliContext ctx) {
         String[] argv = ResetArgs.rewrite(args);
         EngineCommand root = new EngineCommand(ctx);
         CommandLine cl = new CommandLine(root);

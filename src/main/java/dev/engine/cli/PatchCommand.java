@@ -2,47 +2,38 @@ package dev.engine.cli;
 
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
-import dev.engine.git.AiBranch;
-import dev.engine.git.AiBranchException;
-import dev.engine.git.CommitInfo;
+import dev.engine.git.PatchLanding;
+import dev.engine.patch.Violation;
+import dev.engine.redact.RedactionKey;
+import dev.engine.redact.Redactor;
 import dev.engine.state.EngineLock;
 import dev.engine.state.LockHeldException;
-import dev.engine.patch.FilePatch;
-import dev.engine.patch.GitTreeView;
-import dev.engine.patch.PatchFormatException;
-import dev.engine.patch.PatchOutcome;
-import dev.engine.patch.PatchPolicy;
-import dev.engine.patch.PatchSet;
-import dev.engine.patch.UnifiedDiffParser;
-import dev.engine.patch.Violation;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
-import org.eclipse.jgit.lib.ObjectId;
-import org.eclipse.jgit.lib.Repository;
-import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
 
 @Command(name = "patch", mixinStandardHelpOptions = true,
-        description = "Check unified diffs against the safety invariants (DESIGN.md §6 I2-I5).",
+        description = "Check unified diffs against the safety invariants (DESIGN.md §6 I2-I5, I8).",
         subcommands = {PatchCommand.Check.class, PatchCommand.Apply.class})
 final class PatchCommand implements Runnable {
     @ParentCommand
     EngineCommand root;
 
-    @picocli.CommandLine.Spec
-    picocli.CommandLine.Model.CommandSpec spec;
+    @Spec
+    CommandSpec spec;
 
     @Override
     public void run() {
@@ -51,11 +42,12 @@ final class PatchCommand implements Runnable {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {
-                "Validate a unified diff without writing anything: protected files, new top-level",
-                "directories, path traversal, symlinks, binary and mode changes, deletions, at most 60",
-                "changed lines and 5 files, and that every hunk applies to exactly one place. Every",
-                "violation is listed. The diff is checked against the AI branch tip when it exists,",
-                "else against HEAD (committed content, never the working tree).",
+                "Validate a unified diff without writing anything: protected and repository-control files",
+                "(.git*, .github/, .envrc, .sops.yaml and what it covers), new top-level directories, path",
+                "traversal, symlinks, look-alike and non-ASCII names, renames, binary and mode changes,",
+                "deletions, redaction placeholders in added lines, at most 60 changed lines and 5 files, and",
+                "that every hunk applies to exactly one place. Every violation is listed. The diff is checked",
+                "against the AI branch tip when it exists, else against main (never the checked-out branch).",
                 "Exit 0: the patch is acceptable; 1: it would be refused; 2: unreadable input.",
             })
     static final class Check implements Callable<Integer> {
@@ -73,77 +65,72 @@ final class PatchCommand implements Runnable {
         public Integer call() throws ConfigException, IOException {
             EngineCommand root = patch.root;
             Session s = Session.open(root);
-            Verdict v = Verdict.of(s, root.ctx.cwd().resolve(diff), stage);
-            return v.print(root.ctx.out()) ? 0 : 1;
-        }
-
-        static String summary(String text) {
-            try {
-                List<FilePatch> files = UnifiedDiffParser.parse(text);
-                int add = files.stream().mapToInt(FilePatch::addedLines).sum();
-                int del = files.stream().mapToInt(FilePatch::removedLines).sum();
-                return files.size() + " file(s), +" + add + " -" + del + " lines";
-            } catch (PatchFormatException e) {
-                return "unparseable";
-            }
-        }
-
-        static List<String> protectedFiles(Session s) {
-            return dev.engine.git.PatchLanding.protectedFiles(s.layout().workspace(), s.layout().home(), s.map().protectedFiles());
+            PatchLanding.Proposal proposal = proposal(s, root.ctx.cwd().resolve(diff), stage, null);
+            // A check writes nothing: placeholders are restored only with a key the home already has.
+            Path key = s.layout().stateDir().resolve(RedactionKey.FILE_NAME);
+            Optional<Redactor> redactor = Files.isRegularFile(key) ? Optional.of(redactor(s, root)) : Optional.empty();
+            PatchLanding.Result r = landing(s, redactor).check(proposal);
+            return print(r, root.ctx.out()) ? 0 : 1;
         }
     }
 
-    /** The outcome of checking one diff against the AI branch tip (or HEAD when there is none yet). */
-    record Verdict(String text, Path file, PatchOutcome outcome, ObjectId base, String against, Optional<StageSpec> stage) {
+    static PatchLanding landing(Session s, Optional<Redactor> redactor) {
+        return new PatchLanding(new PatchLanding.Setup(s.layout().workspace(), s.layout().home(), s.settings().aiBranch(), "main",
+                s.map().protectedFiles(), s.audit(), redactor));
+    }
 
-        static Verdict of(Session s, Path file, String stageName) throws ConfigException, IOException {
-            if (!Files.isRegularFile(file)) {
-                throw new ConfigException(file, 0, "DIFF", "no such file");
-            }
-            String text = Files.readString(file, StandardCharsets.UTF_8);
-            PatchPolicy policy = PatchPolicy.defaults(Check.protectedFiles(s));
-            Optional<StageSpec> stage = Optional.empty();
-            if (stageName != null) {
-                stage = Optional.of(s.map().select(List.of(stageName)).get(0));
-                policy = policy.withScope(stage.get().files());
-            }
-            try (Repository repo = new FileRepositoryBuilder().findGitDir(s.layout().workspace().toFile()).setMustExist(true).build()) {
-                boolean ai = repo.resolve("refs/heads/" + s.settings().aiBranch()) != null;
-                String ref = ai ? "refs/heads/" + s.settings().aiBranch() : "HEAD";
-                ObjectId base = repo.resolve(ref + "^{commit}");
-                if (base == null) {
-                    throw new ConfigException(s.layout().workspace(), 0, "git", "the repository has no commit yet to check the patch against");
-                }
-                PatchOutcome outcome = PatchSet.checkAndApply(text, policy, new GitTreeView(repo, base));
-                String against = (ai ? s.settings().aiBranch() : repo.getBranch()) + " " + base.abbreviate(10).name();
-                return new Verdict(text, file, outcome, base, against, stage);
-            }
-        }
+    static Redactor redactor(Session s, EngineCommand root) throws IOException {
+        return Redactor.create(RedactionKey.loadOrCreate(s.layout().stateDir()), root.ctx.env());
+    }
 
-        /** Prints the verdict; true when the patch is acceptable. */
-        boolean print(PrintStream out) {
-            if (outcome instanceof PatchOutcome.Refused refused) {
-                out.println("refused (checked against " + against + "): " + refused.violations().size() + " violation(s)");
-                for (Violation v : refused.violations()) {
-                    out.println("  " + v.rule() + "  " + (v.path() == null || v.path().isEmpty() ? "-" : v.path()) + ": " + v.message());
-                }
-                return false;
-            }
-            out.println("ok (checked against " + against + "): " + Check.summary(text) + "; applies cleanly to "
-                    + String.join(", ", ((PatchOutcome.Ready) outcome).changes().keySet()));
-            return true;
+    /** The diff in {@code file} as a manual proposal, held to {@code stageName}'s files when one is given. */
+    static PatchLanding.Proposal proposal(Session s, Path file, String stageName, String message) throws ConfigException, IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException(file, 0, "DIFF", "no such file");
         }
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        Optional<StageSpec> stage = stageName == null ? Optional.empty() : Optional.of(s.map().select(List.of(stageName)).get(0));
+        return new PatchLanding.Proposal(PatchLanding.Source.MANUAL, stage.map(StageSpec::name).orElse(null), null, text,
+                message != null ? message : "manual patch " + file.getFileName(), stage.map(StageSpec::files));
+    }
+
+    /** Prints the verdict; true when the patch is acceptable. */
+    static boolean print(PatchLanding.Result result, PrintStream out) {
+        if (result instanceof PatchLanding.Result.Refused refused) {
+            out.println("refused (checked against " + refused.against() + "): " + refused.violations().size() + " violation(s)");
+            for (Violation v : refused.violations()) {
+                out.println("  " + v.rule() + "  " + (v.path() == null || v.path().isEmpty() ? "-" : v.path()) + ": " + v.message());
+            }
+            return false;
+        }
+        List<String> files;
+        int added;
+        int removed;
+        if (result instanceof PatchLanding.Result.Committed c) {
+            files = c.files();
+            added = c.added();
+            removed = c.removed();
+        } else {
+            PatchLanding.Result.Checked c = (PatchLanding.Result.Checked) result;
+            files = c.files();
+            added = c.added();
+            removed = c.removed();
+        }
+        out.println("ok (checked against " + result.against() + "): " + files.size() + " file(s), +" + added + " -" + removed
+                + " lines; applies cleanly to " + String.join(", ", files));
+        return true;
     }
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
             description = {
                 "Check a unified diff exactly as `patch check` does, then commit it to the AI branch",
-                "(created at main on first use). main, HEAD, the index and the working tree are not",
-                "touched; a human reviews the commit with `engine review`. A copy of the diff is kept",
-                "in the home's patches/ folder and named in the commit. Exit 1 when refused.",
+                "(created at main on first use, whatever branch is checked out). main, HEAD, the index and",
+                "the working tree are not touched; a human reviews the commit with `engine review`. A copy",
+                "of the diff (redacted) is kept in the home's patches/ folder and named in the commit.",
+                "Exit 1 when refused.",
             })
     static final class Apply implements Callable<Integer> {
-        private static final java.time.format.DateTimeFormatter STAMP = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+        private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
         @ParentCommand
         PatchCommand patch;
@@ -161,41 +148,27 @@ final class PatchCommand implements Runnable {
         public Integer call() throws ConfigException, IOException, LockHeldException {
             EngineCommand root = patch.root;
             Session s = Session.open(root);
+            PatchLanding.Proposal proposal = proposal(s, root.ctx.cwd().resolve(diff), stage, message);
             try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine patch apply " + diff)) {
-                Verdict v = Verdict.of(s, root.ctx.cwd().resolve(diff), stage);
-                String stageName = v.stage().map(StageSpec::name).orElse(null);
-                if (!v.print(root.ctx.out())) {
-                    Map<String, Object> d = new LinkedHashMap<>();
-                    d.put("source", "manual");
-                    d.put("diff", v.file().toString());
-                    d.put("violations", ((PatchOutcome.Refused) v.outcome()).violations().stream().map(Violation::toString).toList());
-                    s.audit().append(stageName, "patch_refused", d);
+                PatchLanding.Result r = landing(s, Optional.of(redactor(s, root))).land(proposal, keepAs(s, proposal, root));
+                if (!print(r, root.ctx.out())) {
                     return 1;
                 }
-                Path kept = s.layout().patchesDir().resolve((stageName == null ? "manual" : stageName) + "_"
-                        + STAMP.format(java.time.LocalDateTime.now(root.ctx.clock())) + "_patch.diff");
-                Files.createDirectories(kept.getParent());
-                Files.writeString(kept, v.text(), StandardCharsets.UTF_8);
-                String keptRel = s.layout().workspace().relativize(kept).toString();
-                Map<String, Optional<String>> changes = ((PatchOutcome.Ready) v.outcome()).changes();
-                try (AiBranch ai = AiBranch.open(s.layout().workspace(), s.settings().aiBranch(), "main")) {
-                    ObjectId commit = ai.commit(v.base(), changes, new CommitInfo(stageName == null ? "-" : stageName, "manual", null, keptRel,
-                            message != null ? message : "manual patch " + v.file().getFileName()));
-                    Map<String, Object> d = new LinkedHashMap<>();
-                    d.put("source", "manual");
-                    d.put("commit", commit.name());
-                    d.put("branch", ai.branchName());
-                    d.put("files", List.copyOf(changes.keySet()));
-                    d.put("patch", keptRel);
-                    s.audit().append(stageName, "patch_applied", d);
-                    root.ctx.out().println("committed " + commit.abbreviate(10).name() + " to " + ai.branchName()
-                            + " (" + ai.mainBranch() + " untouched); review it with `engine review`");
-                    return 0;
-                } catch (AiBranchException e) {
-                    root.ctx.err().println("engine: " + e.getMessage());
-                    return 1;
-                }
+                PatchLanding.Result.Committed c = (PatchLanding.Result.Committed) r;
+                root.ctx.out().println("committed " + c.commit().substring(0, 10) + " to " + s.settings().aiBranch()
+                        + " (main untouched); review it with `engine review`");
+                return 0;
             }
+        }
+
+        /** patches/{@literal <stage|manual>_<stamp>}_patch.diff, never overwriting an earlier one. */
+        private static Path keepAs(Session s, PatchLanding.Proposal p, EngineCommand root) {
+            String base = (p.stage() == null ? "manual" : p.stage()) + "_" + STAMP.format(LocalDateTime.now(root.ctx.clock()));
+            Path kept = s.layout().patchesDir().resolve(base + "_patch.diff");
+            for (int n = 2; Files.exists(kept); n++) {
+                kept = s.layout().patchesDir().resolve(base + "-" + n + "_patch.diff");
+            }
+            return kept;
         }
     }
 }

@@ -63,23 +63,36 @@ final class ReviewCommand implements Callable<Integer> {
             Session s = Session.open(root);
             PrintStream out = root.ctx.out();
             List<PendingCommit> pending;
+            List<PendingCommit> foreign;
+            String branch;
             try (AiBranch ai = open(s)) {
-                pending = ai.pending();
+                branch = ai.branchName();
+                // Only the engine's own commits (with its trailers) are offered; anything else on the branch is an error to resolve.
+                pending = ai.pending().stream().filter(c -> !c.foreign()).toList();
+                foreign = ai.pending().stream().filter(PendingCommit::foreign).toList();
                 if (pending.isEmpty()) {
                     out.println("no AI commits waiting for review on " + ai.branchName());
-                    return 0;
+                } else {
+                    out.println(pending.size() + " AI commit(s) on " + ai.branchName() + " not in " + ai.mainBranch() + ", oldest first:");
                 }
-                out.println(pending.size() + " AI commit(s) on " + ai.branchName() + " not in " + ai.mainBranch() + ", oldest first:");
             } catch (AiBranchException e) {
                 return refused(root, e);
             }
-            List<AuditEvent> greens = s.audit().read(Optional.empty(), 0).events().stream().filter(e -> e.event().equals("green")).toList();
-            String fmt = "%-10s %-10s %-8s %-12s %9s  %-11s %s%n";
-            out.printf(fmt, "COMMIT", "STAGE", "SOURCE", "FINGERPRINT", "+/-", "GREEN AFTER", "SUMMARY");
-            for (PendingCommit c : pending) {
-                out.printf(fmt, c.shortSha(), c.stage(), c.source(), c.fingerprint() == null ? "-" : c.fingerprint(),
-                        "+" + c.added() + "/-" + c.removed(), greenAfter(greens, c), c.summary());
-                out.println("           files: " + String.join(", ", c.files()));
+            if (!pending.isEmpty()) {
+                List<AuditEvent> greens = s.audit().read(Optional.empty(), 0).events().stream().filter(e -> e.event().equals("green")).toList();
+                String fmt = "%-10s %-10s %-8s %-12s %9s  %-11s %s%n";
+                out.printf(fmt, "COMMIT", "STAGE", "SOURCE", "FINGERPRINT", "+/-", "GREEN AFTER", "SUMMARY");
+                for (PendingCommit c : pending) {
+                    out.printf(fmt, c.shortSha(), c.stage(), c.source(), c.fingerprint() == null ? "-" : c.fingerprint(),
+                            "+" + c.added() + "/-" + c.removed(), greenAfter(greens, c), c.summary());
+                    out.println("           files: " + String.join(", ", c.files()));
+                }
+            }
+            if (!foreign.isEmpty()) {
+                root.ctx.err().println("engine: error: " + AiBranch.foreignCommits(branch,
+                        foreign.stream().map(c -> c.shortSha() + " \"" + c.summary() + "\"").toList(),
+                        foreign.stream().map(PendingCommit::shortSha).toList()));
+                return 1;
             }
             return 0;
         }

@@ -64,7 +64,8 @@ final class Wiring implements AutoCloseable {
         this.processes = new ProcessRunner(sandbox);
         this.cases = new CaseContext(s.state(), s.audit(), s.map(), CaseContext.readMemo(s.layout().memo()), s.settings(),
                 s.layout().home(), checkout.dir(), s.layout().escalationsDir(), redactor, root.ctx.clock());
-        this.landing = new PatchLanding(s.layout().workspace(), s.settings().aiBranch(), "main");
+        this.landing = new PatchLanding(new PatchLanding.Setup(s.layout().workspace(), s.layout().home(), s.settings().aiBranch(),
+                "main", s.map().protectedFiles(), s.audit(), Optional.of(redactor)));
         this.protectedFiles = PatchLanding.protectedFiles(s.layout().workspace(), s.layout().home(), s.map().protectedFiles());
     }
 

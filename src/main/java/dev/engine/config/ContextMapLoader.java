@@ -103,7 +103,12 @@ public final class ContextMapLoader {
                     keywords = keywords(r, entries.get("architecture_section_keywords").value());
                 }
                 if (entries.containsKey("engine")) {
-                    engine(r, entries.get("engine").value(), engine, engineLines);
+                    List<String> extra = new ArrayList<>();
+                    engine(r, entries.get("engine").value(), engine, engineLines, extra);
+                    // engine.protected only adds to protected_files; the built-in defaults stay whatever is listed.
+                    List<String> all = new ArrayList<>(protectedFiles);
+                    all.addAll(extra);
+                    protectedFiles = all;
                 }
                 if (entries.containsKey("notify")) {
                     notify(r, entries.get("notify").value(), engine, engineLines);
@@ -301,12 +306,18 @@ public final class ContextMapLoader {
         return out;
     }
 
-    private static void engine(NodeReader r, Node node, Map<String, String> values, Map<String, Integer> lines) {
+    private static void engine(NodeReader r, Node node, Map<String, String> values, Map<String, Integer> lines,
+                               List<String> protectedExtra) {
         if (NodeReader.isNull(node)) {
             return;
         }
         r.mapping(node, "engine").ifPresent(entries -> entries.values().forEach(e -> {
             String field = "engine." + e.key();
+            if (e.key().equals("protected")) {
+                // A list, so not a Settings scalar: more files no patch may touch.
+                protectedExtra.addAll(r.stringList(e.value(), field));
+                return;
+            }
             Optional<SettingKey<?>> key = Settings.key(e.key());
             if (key.isEmpty()) {
                 r.warn(e.keyNode(), field, "unknown setting, ignored");

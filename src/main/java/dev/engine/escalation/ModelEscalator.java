@@ -17,10 +17,7 @@ import dev.engine.escalation.model.ModelClient;
 import dev.engine.escalation.model.StoppableCall;
 import dev.engine.escalation.model.ModelException;
 import dev.engine.escalation.model.ModelReply;
-import dev.engine.git.CommitInfo;
 import dev.engine.git.PatchLanding;
-import dev.engine.patch.PatchPolicy;
-import dev.engine.redact.Redactor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -155,23 +152,15 @@ public final class ModelEscalator implements Escalator {
 
     private EscalationOutcome land(StageSpec stage, String fingerprint, String prefix, ModelAnswer answer, long tokens)
             throws IOException {
-        CaseContext c = s.cases();
-        String patchName = prefix + "_patch.diff";
-        Path patchFile = c.write(patchName, answer.patch());
-        String patchRel = c.home().relativize(patchFile).toString();
-        Redactor r = c.redactor();
-        PatchLanding.Result result = s.landing().land(answer.patch(), PatchPolicy.defaults(s.protectedFiles()),
-                new PatchLanding.Placeholders(Redactor::containsPlaceholder, r::restore),
-                new CommitInfo(stage.name(), "api", fingerprint, patchRel, oneLine(answer.summary())));
+        // PatchLanding keeps the diff (redacted), checks, commits and audits: nothing here may do any of it.
+        PatchLanding.Proposal proposal = new PatchLanding.Proposal(PatchLanding.Source.MODEL, stage.name(), fingerprint,
+                answer.patch(), oneLine(answer.summary()), Optional.empty());
+        PatchLanding.Result result = s.landing().land(proposal, s.cases().escalationsDir().resolve(prefix + "_patch.diff"));
         if (result instanceof PatchLanding.Result.Committed done) {
-            audit(stage, "patch_applied", AuditLog.details("source", "api", "fingerprint", fingerprint, "commit", done.commit(),
-                    "files", done.files(), "added", done.added(), "removed", done.removed(), "patch", patchRel));
             return new EscalationOutcome.PatchApplied("model patch committed to the AI branch as "
                     + done.commit().substring(0, 10) + ": " + oneLine(answer.summary()), done.commit(), tokens);
         }
         PatchLanding.Result.Refused refusedPatch = (PatchLanding.Result.Refused) result;
-        audit(stage, "patch_refused", AuditLog.details("source", "api", "fingerprint", fingerprint, "patch", patchRel,
-                "violations", refusedPatch.reasons()));
         return new EscalationOutcome.NoFix("model patch refused: " + String.join("; ", refusedPatch.reasons()), tokens);
     }
 

@@ -29,6 +29,7 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
+import org.eclipse.jgit.lib.UserConfig;
 import org.eclipse.jgit.lib.Repository;
 import org.eclipse.jgit.merge.MergeStrategy;
 import org.eclipse.jgit.merge.ThreeWayMerger;
@@ -48,6 +49,8 @@ import org.eclipse.jgit.util.io.DisabledOutputStream;
  */
 public final class AiBranch implements AutoCloseable {
     public static final String PREFIX = "ai/";
+    private static final String ENGINE_NAME = "engine";
+    private static final String ENGINE_EMAIL = "engine@localhost";
 
     private final Repository repo;
     private final String branch;
@@ -168,12 +171,11 @@ public final class AiBranch implements AutoCloseable {
             if (tree.equals(parent.getTree())) {
                 throw new AiBranchException("the patch leaves every file as it is in " + abbrev(parent) + "; nothing to commit");
             }
-            PersonIdent engine = engineIdent();
             CommitBuilder cb = new CommitBuilder();
             cb.setTreeId(tree);
             cb.setParentId(parent);
-            cb.setAuthor(engine);
-            cb.setCommitter(engine);
+            cb.setAuthor(author());
+            cb.setCommitter(committer());
             cb.setMessage(message);
             ObjectId id = inserter.insert(cb);
             inserter.flush();
@@ -203,7 +205,7 @@ public final class AiBranch implements AutoCloseable {
                 }
                 out.add(new PendingCommit(c.name(), abbrev(c), info.stage(), info.source(), nullToEmpty(info.fingerprint()),
                         nullToEmpty(info.patchFile()), info.summary(), files, added, removed,
-                        Instant.ofEpochSecond(c.getCommitTime())));
+                        Instant.ofEpochSecond(c.getCommitTime()), !CommitMessage.madeByEngine(c)));
             }
         }
         return List.copyOf(out);
@@ -247,7 +249,7 @@ public final class AiBranch implements AutoCloseable {
             moveRef(aiRef, branch, tip.get(), main, "engine: follow " + mainBranch);
             return new SyncResult.Followed(main);
         }
-        Replay.Outcome outcome = Replay.onto(repo, main, pending, engineIdent());
+        Replay.Outcome outcome = Replay.onto(repo, main, pending, committer());
         if (outcome instanceof Replay.Conflict c) return new SyncResult.Conflict(c.commitSha(), c.paths());
         Replay.Done done = (Replay.Done) outcome;
         moveRef(aiRef, branch, tip.get(), done.tip(), "engine: rebase onto " + mainBranch + " " + abbrev(main));
@@ -268,7 +270,7 @@ public final class AiBranch implements AutoCloseable {
         }
         refuseIfAiBranchCheckedOut();
         List<RevCommit> later = pending.subList(index + 1, pending.size());
-        Replay.Outcome outcome = Replay.onto(repo, rejected.getParent(0), later, engineIdent());
+        Replay.Outcome outcome = Replay.onto(repo, rejected.getParent(0), later, committer());
         if (outcome instanceof Replay.Conflict c) return new RejectResult.Conflict(c.commitSha(), c.paths());
         Replay.Done done = (Replay.Done) outcome;
         moveRef(aiRef, branch, tip, done.tip(), "engine: reject " + abbrev(rejected) + ": " + CommitInfo.oneLine(reason));
@@ -285,7 +287,9 @@ public final class AiBranch implements AutoCloseable {
         ObjectId main = mainTip();
         List<RevCommit> pending = pendingCommits(tip, main);
         RevCommit target = pending.get(indexOfPending(pending, commitish));
-        int approved = pendingCommits(target, main).size();
+        List<RevCommit> approving = pendingCommits(target, main);
+        refuseForeign(approving);
+        int approved = approving.size();
         boolean fastForward;
         ThreeWayMerger merger = null;
         try (RevWalk walk = new RevWalk(repo)) {
@@ -437,7 +441,7 @@ public final class AiBranch implements AutoCloseable {
         update.setNewObjectId(newId);
         // Rewinding is intended (reject, rebase); the expected old id is what keeps this safe.
         update.setForceUpdate(true);
-        update.setRefLogIdent(engineIdent());
+        update.setRefLogIdent(committer());
         update.setRefLogMessage(reflog, false);
         beforeRefUpdate.run();
         RefUpdate.Result result = update.update();
@@ -453,8 +457,42 @@ public final class AiBranch implements AutoCloseable {
         }
     }
 
-    private static PersonIdent engineIdent() {
-        return new PersonIdent("engine", "engine@localhost");
+    /**
+     * The repository's configured identity (user.name / user.email, or GIT_AUTHOR_*), as git
+     * would use it; the engine's own name only where none is configured. The Engine-* trailers,
+     * not the author, are what mark a commit as the engine's.
+     */
+    private PersonIdent author() {
+        UserConfig u = repo.getConfig().get(UserConfig.KEY);
+        return new PersonIdent(u.isAuthorNameImplicit() ? ENGINE_NAME : u.getAuthorName(),
+                u.isAuthorEmailImplicit() ? ENGINE_EMAIL : u.getAuthorEmail());
+    }
+
+    private PersonIdent committer() {
+        UserConfig u = repo.getConfig().get(UserConfig.KEY);
+        return new PersonIdent(u.isCommitterNameImplicit() ? ENGINE_NAME : u.getCommitterName(),
+                u.isCommitterEmailImplicit() ? ENGINE_EMAIL : u.getCommitterEmail());
+    }
+
+    /**
+     * Commits without the engine's trailers were made by someone else on the AI branch; approving
+     * them would merge a human's (or anyone's) work into main as if the engine had proposed it.
+     */
+    private void refuseForeign(List<RevCommit> commits) throws AiBranchException {
+        List<RevCommit> foreign = commits.stream().filter(c -> !CommitMessage.madeByEngine(c)).toList();
+        if (!foreign.isEmpty()) {
+            throw new AiBranchException(foreignCommits(branch, foreign.stream().map(c -> abbrev(c) + " \"" + c.getShortMessage() + "\"").toList(),
+                    foreign.stream().map(this::abbrev).toList()));
+        }
+    }
+
+    /** What to tell a human about commits on the AI branch the engine did not make, with what to type. */
+    public static String foreignCommits(String branch, List<String> described, List<String> shas) {
+        String first = shas.get(0);
+        return branch + " holds " + shas.size() + " commit(s) the engine did not make (no Engine-* trailers): "
+                + String.join(", ", described) + ". They are never offered for approval. To keep such a commit, put it on"
+                + " a branch of your own (`git branch my-work " + first + "`), then drop it from the AI branch"
+                + " (`engine review reject " + first + "`), once per commit";
     }
 
     private String abbrev(ObjectId id) {

@@ -9,7 +9,7 @@ import java.util.Objects;
  * @param stage       the stage the fix is for, e.g. {@code talos}
  * @param source      {@code executor}, {@code api} or {@code manual}
  * @param fingerprint the failure fingerprint the fix answers; may be null
- * @param patchFile   the escalation patch file it came from, workspace-relative; may be null
+ * @param patchFile   the kept copy of the diff it came from, relative to the home; may be null
  * @param summary     one line for humans; cut to fit a commit subject
  */
 public record CommitInfo(String stage, String source, String fingerprint, String patchFile, String summary) {

@@ -34,6 +34,11 @@ final class CommitMessage {
         return sb.toString();
     }
 
+    /** True when {@code c} carries the engine's trailers (its source); anything else was made by someone else. */
+    static boolean madeByEngine(RevCommit c) {
+        return !first(c, SOURCE).isEmpty() && !first(c, STAGE).isEmpty();
+    }
+
     /** The trailers of {@code c}; a hand-made commit gets source {@code unknown} and its subject as summary. */
     static CommitInfo parse(RevCommit c) {
         String source = first(c, SOURCE);

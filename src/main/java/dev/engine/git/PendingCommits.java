@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevWalk;
 import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 
@@ -12,7 +13,11 @@ import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 public final class PendingCommits {
     private PendingCommits() {}
 
-    /** Commits on {@code aiBranch} not reachable from main (or master); empty when either branch is missing. */
+    /**
+     * Engine commits (with Engine-* trailers) on {@code aiBranch} not reachable from main (or
+     * master); empty when either branch is missing. A commit someone else put on the branch is not
+     * waiting for review: {@code review list} reports it as an error instead.
+     */
     public static Optional<Integer> count(Path workspace, String aiBranch) {
         try (Repository repo = new FileRepositoryBuilder().findGitDir(workspace.toFile()).setMustExist(true).build()) {
             ObjectId ai = repo.resolve("refs/heads/" + aiBranch);
@@ -24,8 +29,10 @@ public final class PendingCommits {
                 walk.markStart(walk.parseCommit(ai));
                 walk.markUninteresting(walk.parseCommit(main));
                 int n = 0;
-                while (walk.next() != null) {
-                    n++;
+                for (RevCommit c = walk.next(); c != null; c = walk.next()) {
+                    if (CommitMessage.madeByEngine(c)) {
+                        n++;
+                    }
                 }
                 return Optional.of(n);
             }

@@ -52,7 +52,17 @@ public final class DirectoryTreeView implements TreeView {
 
     @Override
     public Set<String> topLevelEntries() {
-        try (Stream<Path> entries = Files.list(root)) {
+        return list("");
+    }
+
+    @Override
+    public Set<String> list(String dir) {
+        Optional<Path> at = dir.isEmpty() ? Optional.of(root) : resolve(dir);
+        if (at.isEmpty() || !Files.isDirectory(at.get(), LinkOption.NOFOLLOW_LINKS)
+                || !dir.isEmpty() && anyComponentIsSymlink(dir)) {
+            return Set.of();
+        }
+        try (Stream<Path> entries = Files.list(at.get())) {
             Set<String> names = new TreeSet<>();
             entries.forEach(p -> names.add(p.getFileName().toString()));
             return Set.copyOf(names);

@@ -56,12 +56,24 @@ public final class GitTreeView implements TreeView {
 
     @Override
     public Set<String> topLevelEntries() {
+        return list("");
+    }
+
+    @Override
+    public Set<String> list(String dir) {
+        if (!dir.isEmpty() && !isDirectory(dir)) return Set.of();
         Set<String> names = new HashSet<>();
         try (ObjectReader reader = repo.newObjectReader(); TreeWalk walk = new TreeWalk(reader)) {
-            walk.addTree(tree);
+            if (dir.isEmpty()) {
+                walk.addTree(tree);
+            } else {
+                try (TreeWalk at = TreeWalk.forPath(reader, dir, tree)) {
+                    walk.addTree(at.getObjectId(0));
+                }
+            }
             walk.setRecursive(false);
             while (walk.next()) names.add(walk.getNameString());
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             return Set.of();
         }
         return Set.copyOf(names);

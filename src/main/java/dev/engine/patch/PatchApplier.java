@@ -3,6 +3,7 @@ package dev.engine.patch;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Applies one {@link FilePatch} to a file's text. Pure: text in, text out. It refuses rather than
@@ -10,6 +11,20 @@ import java.util.Optional;
  * whitespace), and the hunks must fall in order without overlapping.
  */
 public final class PatchApplier {
+    private final UnaryOperator<String> restore;
+
+    public PatchApplier() {
+        this(UnaryOperator.identity());
+    }
+
+    /**
+     * @param restore maps a context or removed line as the diff quotes it (a redaction placeholder
+     *     where the model saw one) to the file's real text. Used only to compare: messages keep
+     *     quoting the diff's own text, so a refusal never shows a restored secret.
+     */
+    public PatchApplier(UnaryOperator<String> restore) {
+        this.restore = restore;
+    }
 
     /**
      * @param original the current content of the patch's old path, empty if the file is absent
@@ -62,7 +77,7 @@ public final class PatchApplier {
                     + file.lines().size() + "; only a file whose whole content is in the patch may be deleted");
         }
         for (int k = 0; k < removed.size(); k++) {
-            if (!LineMatch.EXACT.key(removed.get(k)).equals(LineMatch.EXACT.key(file.lines().get(k)))) {
+            if (!LineMatch.EXACT.key(restore.apply(removed.get(k))).equals(LineMatch.EXACT.key(file.lines().get(k)))) {
                 return refused(p, "deletion does not match the file at line " + (k + 1));
             }
         }
@@ -115,7 +130,7 @@ public final class PatchApplier {
     /** Where a hunk goes: a 0-based line index, or why it cannot be placed. */
     private record Located(int start, String error) {}
 
-    private static Located locate(Hunk h, FileText file) {
+    private Located locate(Hunk h, FileText file) {
         List<HunkLine> old = h.oldSide();
         if (old.isEmpty()) {
             // Nothing to anchor an insertion to: only acceptable in an empty file.
@@ -139,10 +154,10 @@ public final class PatchApplier {
 
     /** Every start index where the old side of the hunk matches. The whole file is searched on
      *  purpose: a match at the hinted line does not rule out an equally good one elsewhere. */
-    private static List<Integer> matches(List<HunkLine> old, FileText file, LineMatch tier, boolean mustEndAtEof) {
+    private List<Integer> matches(List<HunkLine> old, FileText file, LineMatch tier, boolean mustEndAtEof) {
         List<String> lines = file.lines();
         String[] keys = new String[old.size()];
-        for (int k = 0; k < keys.length; k++) keys[k] = tier.key(old.get(k).text());
+        for (int k = 0; k < keys.length; k++) keys[k] = tier.key(restore.apply(old.get(k).text()));
         String[] fileKeys = new String[lines.size()];
         for (int k = 0; k < fileKeys.length; k++) fileKeys[k] = tier.key(lines.get(k));
         List<Integer> found = new ArrayList<>();

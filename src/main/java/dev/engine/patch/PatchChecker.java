@@ -1,5 +1,6 @@
 package dev.engine.patch;
 
+import dev.engine.redact.Redactor;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -25,6 +26,7 @@ public final class PatchChecker {
             return List.copyOf(out);
         }
         ProtectedPaths protectedPaths = new ProtectedPaths(policy.protectedFiles());
+        SopsRules sops = new SopsRules(tree);
         Set<String> topLevel = tree.topLevelEntries();
         Map<String, String> seen = new HashMap<>();
         int changed = 0;
@@ -35,13 +37,16 @@ public final class PatchChecker {
                 out.addAll(pathProblems);
                 String prot = protectedPaths.match(path);
                 if (prot != null) {
-                    out.add(new Violation(path, "I2-protected", "'" + path + "' is a protected engine file (" + prot
+                    out.add(new Violation(path, "I2-protected", "'" + Names.visible(path) + "' is protected (" + prot
                             + "); it may not be created, modified, deleted or renamed"));
                 }
                 if (pathProblems.isEmpty()) {
+                    checkNames(path, tree, out);
                     checkSymlinks(path, tree, out);
                     checkTopLevel(path, topLevel, out);
                     checkScope(path, policy.scope(), out);
+                    sops.covering(path).ifPresent(why -> out.add(new Violation(path, "I2-protected", "'" + Names.visible(path)
+                            + "' is " + why + "; a patch may not change what sops encrypts")));
                 }
                 String key = ProtectedPaths.canonical(path);
                 String first = seen.putIfAbsent(key, path);
@@ -51,6 +56,7 @@ public final class PatchChecker {
                 }
             }
             checkFileKind(p, policy, out);
+            checkPlaceholders(p, out);
         }
         if (changed > policy.maxChangedLines()) {
             out.add(new Violation("", "I5-too-many-lines", "the patch changes " + changed + " lines (added + removed);"
@@ -105,6 +111,60 @@ public final class PatchChecker {
         return out;
     }
 
+    /**
+     * A name that is not plain ASCII may only be the exact name of a file already in the tree, and
+     * no new name may equal an existing one after {@link ProtectedPaths#fold}: otherwise a patch
+     * could add "context_map.yaml" spelled with a Cyrillic e, or "Apps/web.yaml", next to the real file and a
+     * reviewer, a case-insensitive filesystem or a tool could take one for the other.
+     */
+    private static void checkNames(String path, TreeView tree, List<Violation> out) {
+        int odd = Names.firstNonAscii(path);
+        if (odd >= 0 && !tree.exists(path)) {
+            out.add(new Violation(path, "I4-non-ascii", "'" + Names.visible(path) + "' contains " + Names.describe(path.codePointAt(odd))
+                    + " at position " + (odd + 1) + "; new paths must be printable ASCII so two names cannot look alike"
+                    + " (an existing file may be edited under its exact name)"));
+        }
+        String dir = "";
+        for (String seg : path.split("/")) {
+            String here = dir.isEmpty() ? seg : dir + "/" + seg;
+            Set<String> siblings = tree.list(dir);
+            if (siblings.contains(seg)) {
+                dir = here;
+                continue;
+            }
+            String key = ProtectedPaths.canonical(seg);
+            for (String existing : siblings) {
+                if (ProtectedPaths.canonical(existing).equals(key)) {
+                    String other = dir.isEmpty() ? existing : dir + "/" + existing;
+                    out.add(new Violation(path, "I4-lookalike", "'" + Names.visible(here) + "' would pose as the existing '"
+                            + Names.visible(other) + "' (the same name after Unicode normalization and case folding);"
+                            + " use the existing name exactly"));
+                    return;
+                }
+            }
+            return; // a new name: nothing below it exists to be confused with
+        }
+    }
+
+    /** One check for every path: an added line must never write a placeholder where a secret belongs (I8). */
+    private static void checkPlaceholders(FilePatch p, List<Violation> out) {
+        for (int h = 0; h < p.hunks().size(); h++) {
+            for (HunkLine l : p.hunks().get(h).lines()) {
+                if (l.kind() == HunkLine.Kind.ADD && Redactor.containsPlaceholder(l.text())) {
+                    out.add(new Violation(p.path(), "I8-placeholder", "hunk " + (h + 1) + " adds a line holding a redaction"
+                            + " placeholder, which would write the placeholder into the file instead of the secret it"
+                            + " stands for; leave lines with secrets as they are"));
+                    break;
+                }
+            }
+        }
+        for (String path : p.touchedPaths()) {
+            if (Redactor.containsPlaceholder(path)) {
+                out.add(new Violation(path, "I8-placeholder", "the path holds a redaction placeholder"));
+            }
+        }
+    }
+
     private static void checkSymlinks(String path, TreeView tree, List<Violation> out) {
         String[] segments = path.split("/");
         StringBuilder prefix = new StringBuilder();
@@ -154,6 +214,13 @@ public final class PatchChecker {
         if (p.kind() == FilePatch.Kind.MODIFY && p.hunks().isEmpty() && !p.binary()) {
             out.add(new Violation(path, "I4-mode", "the section for '" + path + "' changes no content"
                     + " (a mode-only or empty change)"));
+        }
+        if (p.kind() == FilePatch.Kind.RENAME) {
+            // A rename deletes its old name; git headers also let it move a file under a protected
+            // or ignored name. Neither is needed to fix a stage.
+            out.add(new Violation(p.oldPath(), "I4-rename", "renaming '" + Names.visible(p.oldPath()) + "' to '"
+                    + Names.visible(p.newPath()) + "' is not allowed (rename and copy headers are refused);"
+                    + " change the file in place, or add the new file as a new file"));
         }
         if (p.kind() == FilePatch.Kind.DELETE && !policy.allowDeletions()) {
             out.add(new Violation(path, "I4-deletion", "deleting '" + path + "' is not allowed"));

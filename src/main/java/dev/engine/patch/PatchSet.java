@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * The one entry point for a model's diff: parse, check the policy, then apply every file in
@@ -16,6 +17,15 @@ public final class PatchSet {
     private PatchSet() {}
 
     public static PatchOutcome checkAndApply(String diffText, PatchPolicy policy, TreeView tree) {
+        return checkAndApply(diffText, policy, tree, UnaryOperator.identity());
+    }
+
+    /**
+     * @param restore maps context and removed lines that quote a redaction placeholder back to the
+     *     real text, for matching only (see {@link PatchApplier#PatchApplier(UnaryOperator)});
+     *     added lines are never restored, and one holding a placeholder is refused by the checker
+     */
+    public static PatchOutcome checkAndApply(String diffText, PatchPolicy policy, TreeView tree, UnaryOperator<String> restore) {
         List<FilePatch> patches;
         try {
             patches = UnifiedDiffParser.parse(diffText);
@@ -25,7 +35,7 @@ public final class PatchSet {
         List<Violation> violations = PatchChecker.check(patches, policy, tree);
         if (!violations.isEmpty()) return new PatchOutcome.Refused(violations);
 
-        PatchApplier applier = new PatchApplier();
+        PatchApplier applier = new PatchApplier(restore);
         Map<String, Optional<String>> changes = new LinkedHashMap<>();
         List<Violation> problems = new ArrayList<>();
         for (FilePatch p : patches) {

@@ -7,9 +7,11 @@ import java.util.Locale;
 import java.util.regex.Pattern;
 
 /**
- * The engine's own files, which a patch may never touch. Compared after lexical normalization,
- * Unicode NFC and lower-casing, because the workspace may sit on a case-insensitive filesystem
- * where "Context_Map.yaml" is the same file as "context_map.yaml".
+ * Files a patch may never touch: the engine's own files, and the repository-control files that
+ * make git, CI, direnv or sops run code or change keys (.git*, .github/, .gitlab-ci.yml, .envrc,
+ * .sops.yaml). Compared after {@link #canonical}, because the workspace may sit on a
+ * case-insensitive or normalizing filesystem where "Context_Map.yaml" is "context_map.yaml".
+ * Configured entries only add to the defaults; nothing can remove one.
  */
 final class ProtectedPaths {
     /** Protected at the top level and under ai/. Entries ending in '/' protect a whole directory. */
@@ -19,6 +21,15 @@ final class ProtectedPaths {
 
     /** ".git" and what Windows/NTFS also resolve to it: "GIT~1", ".git.", ".git ", ".git::$INDEX_ALLOCATION". */
     private static final Pattern GIT_DIR_ALIASES = Pattern.compile("(\\.git|git~\\d+)([. ]*|:.*)");
+
+    /**
+     * NTFS short names of .git* files, as git's own verify_path knows them: "GITMOD~1" (.gitmodules),
+     * "GITATT~1", "GITIGN~1", and the hashed forms "GI7EBA~1", "GI7D29~1", "GI250A~1".
+     */
+    private static final Pattern GIT_SHORT_NAMES = Pattern.compile("(git[a-z0-9]{0,3}|gi[0-9a-f]{4})~[1-9][0-9]*");
+
+    /** Read by tools that run code or pick encryption keys from whatever directory they sit in. */
+    private static final List<String> CONTROL_NAMES = List.of(".envrc", ".sops.yaml", ".sops.yml");
 
     private final List<String> entries;
 
@@ -47,11 +58,20 @@ final class ProtectedPaths {
         all.add("ai/" + bare);
     }
 
-    /** The protected entry the path falls under, or null. */
+    /** The protected entry the path falls under (with why, for repository-control files), or null. */
     String match(String path) {
         String p = canonical(path);
         for (String segment : p.split("/")) {
             if (isGitDirName(segment)) return ".git/";
+        }
+        for (String segment : p.split("/")) {
+            // .github/ and .gitlab-ci.yml start with ".git" too: one rule covers every git and forge control file.
+            if (segment.startsWith(".git") || GIT_SHORT_NAMES.matcher(segment).matches()) {
+                return "repository-control file .git* (" + segment + ")";
+            }
+            if (CONTROL_NAMES.contains(segment)) {
+                return "repository-control file " + segment;
+            }
         }
         for (String e : entries) {
             if (e.endsWith("/")) {
@@ -63,10 +83,21 @@ final class ProtectedPaths {
         return null;
     }
 
-    /** Lower-cased, NFC, with "", "." and ".." segments resolved lexically and no leading '/'. */
+    /**
+     * The form two names are compared in: NFKC (canonical and compatibility equivalence, so an NFD
+     * or fullwidth spelling equals the plain one), invisible format characters removed, then case
+     * folded (upper then lower, so "ß" and "SS" meet). Case-insensitive and normalizing
+     * filesystems treat such names as one file.
+     */
+    static String fold(String name) {
+        String s = Normalizer.normalize(name, Normalizer.Form.NFKC).replaceAll("\\p{Cf}", "");
+        s = s.toUpperCase(Locale.ROOT).toLowerCase(Locale.ROOT);
+        return Normalizer.normalize(s, Normalizer.Form.NFC);
+    }
+
+    /** {@link #fold}ed, with "", "." and ".." segments resolved lexically, no leading '/', no trailing dots/spaces. */
     static String canonical(String path) {
-        String s = Normalizer.normalize(path, Normalizer.Form.NFC).replaceAll("\\p{Cf}", "")
-                .replace('\\', '/').toLowerCase(Locale.ROOT);
+        String s = fold(path).replace('\\', '/');
         List<String> out = new ArrayList<>();
         for (String seg : s.split("/")) {
             // Windows and macOS ignore trailing dots/spaces in names: "state." is "state".

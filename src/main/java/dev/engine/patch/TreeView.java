@@ -16,4 +16,10 @@ public interface TreeView {
     boolean isDirectory(String path);
 
     Set<String> topLevelEntries();
+
+    /**
+     * The names directly inside directory {@code dir} ("" for the root); empty when it is not a
+     * directory. Used to find an existing name a new one would pose as.
+     */
+    Set<String> list(String dir);
 }

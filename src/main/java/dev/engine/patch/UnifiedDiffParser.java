@@ -80,6 +80,7 @@ public final class UnifiedDiffParser {
             boolean newFile = false;
             boolean deletedFile = false;
             boolean binary = false;
+            int similarity = 0;
             String minus = null;
             String plus = null;
             List<Hunk> hunks = List.of();
@@ -96,14 +97,16 @@ public final class UnifiedDiffParser {
                 } else if (h.startsWith("deleted file mode ")) {
                     deletedFile = true;
                     oldMode = mode(h.substring(18), lineNo);
-                } else if (h.startsWith("rename from ")) {
-                    renameFrom = extendedPath(h.substring(12), lineNo);
-                } else if (h.startsWith("rename to ")) {
-                    renameTo = extendedPath(h.substring(10), lineNo);
+                } else if (h.startsWith("rename from ") || h.startsWith("rename old ")) {
+                    // "rename old/new" is git's older spelling, which git apply still reads.
+                    renameFrom = extendedPath(h.substring(h.indexOf(' ', 7) + 1), lineNo);
+                } else if (h.startsWith("rename to ") || h.startsWith("rename new ")) {
+                    renameTo = extendedPath(h.substring(h.indexOf(' ', 7) + 1), lineNo);
                 } else if (h.startsWith("copy from ") || h.startsWith("copy to ")) {
                     throw new PatchFormatException(lineNo, "file copies are not supported; write the new file as an added file");
-                } else if (h.startsWith("similarity index ") || h.startsWith("dissimilarity index ")
-                        || h.startsWith("index ")) {
+                } else if (h.startsWith("similarity index ")) {
+                    similarity = lineNo;
+                } else if (h.startsWith("dissimilarity index ") || h.startsWith("index ")) {
                     // informational only
                 } else if (h.startsWith("Binary files ") && h.endsWith(" differ")) {
                     binary = true;
@@ -153,6 +156,15 @@ public final class UnifiedDiffParser {
                     && (!renameFrom.equals(oldPath) || !renameTo.equals(newPath))) {
                 throw new PatchFormatException(startLine, "'rename from/to' disagree with the '---/+++' paths");
             }
+            boolean rename = renameFrom != null;
+            if (similarity > 0 && !rename) {
+                // Only renames and copies carry a similarity index; one without them hides what the section means.
+                throw new PatchFormatException(similarity, "'similarity index' without 'rename from/to': file renames and"
+                        + " copies are not accepted; change the file in place or add the new file");
+            }
+            if (rename && (newFile || deletedFile)) {
+                throw new PatchFormatException(startLine, "a section cannot both rename and create or delete a file");
+            }
             if (newFile || oldPath.equals(FilePatch.DEV_NULL)) {
                 if (deletedFile) throw new PatchFormatException(startLine, "file is both new and deleted");
                 oldPath = FilePatch.DEV_NULL;
@@ -161,7 +173,9 @@ public final class UnifiedDiffParser {
             if (deletedFile || newPath.equals(FilePatch.DEV_NULL)) {
                 return build(oldPath, FilePatch.DEV_NULL, FilePatch.Kind.DELETE, hunks, binary, oldMode, newMode);
             }
-            FilePatch.Kind kind = oldPath.equals(newPath) ? FilePatch.Kind.MODIFY : FilePatch.Kind.RENAME;
+            // A rename header makes the section a rename even when both names are the same, so the
+            // checker sees and refuses it instead of it passing as an edit.
+            FilePatch.Kind kind = oldPath.equals(newPath) && !rename ? FilePatch.Kind.MODIFY : FilePatch.Kind.RENAME;
             return build(oldPath, newPath, kind, hunks, binary, oldMode, newMode);
         }
 

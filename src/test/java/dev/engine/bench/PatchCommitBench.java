@@ -1,16 +1,17 @@
 package dev.engine.bench;
 
-import dev.engine.git.CommitInfo;
+import dev.engine.audit.AuditLog;
 import dev.engine.git.PatchLanding;
-import dev.engine.patch.PatchPolicy;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Benchmark item 4: check and commit a 3-file patch to the AI branch of a repository of 10,000
@@ -32,13 +33,15 @@ public final class PatchCommitBench {
         build(repo, files, commits);
         System.out.printf("   repository: %,d files, %,d commits (built in %.1f s)%n", files, commits, (System.nanoTime() - t0) / 1e9);
 
-        PatchLanding landing = new PatchLanding(repo, "ai/bench", "main");
+        Path home = Files.createTempDirectory("patch-bench-home-");
+        PatchLanding landing = new PatchLanding(new PatchLanding.Setup(repo, repo, "ai/bench", "main", List.of(),
+                new AuditLog(home.resolve("state"), Clock.systemUTC()), Optional.empty()));
         double[] ms = new double[runs];
         for (int r = -2; r < runs; r++) {
             String diff = threeFileDiff(r + 2);
             long s = System.nanoTime();
-            PatchLanding.Result result = landing.land(diff, PatchPolicy.defaults(List.of()), PatchLanding.Placeholders.NONE,
-                    new CommitInfo("apps", "api", "0123456789ab", null, "bench " + r));
+            PatchLanding.Result result = landing.land(new PatchLanding.Proposal(PatchLanding.Source.MODEL, "apps", "0123456789ab",
+                    diff, "bench " + r, Optional.empty()), home.resolve("patches/bench_" + (r + 2) + "_patch.diff"));
             double took = (System.nanoTime() - s) / 1e6;
             if (!(result instanceof PatchLanding.Result.Committed)) {
                 throw new IllegalStateException("bench patch refused: " + result);

@@ -355,4 +355,98 @@ class EscalationTest {
         assertThat(text).contains("endpoint: https://10.5.0.2:6444");
         server.takeRequest(1, TimeUnit.MILLISECONDS);
     }
+
+    /** What issue 12 sent: a window-title OSC, a clear-screen CSI and a bidi override in the model's words. */
+    private static final String HOSTILE = "raise the \u001b]0;pwned\u0007port \u001b[2Jnow \u202Egnp.exe\u202C ok";
+
+    private static void assertInert(String label, String s) {
+        TerminalSafeTest.assertInert(s);
+        assertThat(s).as(label).doesNotContain("pwned");
+    }
+
+    @Test
+    void terminal_escapes_in_a_model_answer_and_a_stage_log_never_reach_the_terminal() throws Exception {
+        home.tool("talosctl", """
+                case " $* " in
+                  *" version "*) echo "Tag: v1.8.3"; exit 0 ;;
+                  *" health "*) printf '\\033]0;log-pwned\\007\\033[2Jdial tcp 10.5.0.2:6444: connect: connection refused\\n' >&2; exit 1 ;;
+                esac""");
+        answers(List.of(c -> ChatCompletions.answer("give_up", HOSTILE, "", List.of(), HOSTILE)));
+
+        Home.Result run = home.engine("--verbose", "run", "talos");
+        assertThat(run.code()).as(run.all()).isEqualTo(1);
+        assertThat(home.state("stage_info.json").at("/talos/reason").asText()).as("stored as received").contains("\u001b]0;pwned");
+        assertInert("run", run.all());
+        assertThat(run.all()).contains("dial tcp 10.5.0.2:6444").contains("raise the port now gnp.exe ok");
+        Home.Result status = home.engine("status");
+        assertInert("status", status.all());
+        assertThat(status.out()).contains("reason:").contains("raise the port now gnp.exe ok");
+        Home.Result audit = home.engine("audit");
+        assertInert("audit", audit.all());
+        assertThat(audit.out()).contains("raise the port now gnp.exe ok");
+        Home.Result caseFile = home.engine("case", "talos");
+        assertThat(caseFile.code()).as(caseFile.all()).isZero();
+        assertInert("case", caseFile.all());
+    }
+
+    @Test
+    void terminal_escapes_in_a_patch_summary_never_reach_review() throws Exception {
+        answers(List.of(caseText -> {
+            MockResponse fix = fixWithPlaceholderContext(caseText);
+            String body = fix.getBody().readUtf8().replace("use the kube-apiserver port",
+                    HOSTILE.replace("\u001b", "\\\\u001b").replace("\u0007", "\\\\u0007")
+                            .replace("\u202E", "\\\\u202e").replace("\u202C", "\\\\u202c"));
+            return fix.setBody(body);
+        }));
+        Home.Result run = home.engine("run", "talos");
+        assertThat(run.code()).as(run.all()).isZero();
+        assertInert("run", run.all());
+        assertThat(home.git("log", "-1", "--format=%s", "ai/orchestrator-stage1")).as("the commit keeps what the model wrote").contains("\u001b");
+        Home.Result list = home.engine("review", "list");
+        assertInert("review list", list.all());
+        assertThat(list.out()).contains("raise the port now gnp.exe ok");
+        String sha = home.git("rev-parse", "--short=10", "ai/orchestrator-stage1").strip();
+        Home.Result show = home.engine("review", "show", sha);
+        assertInert("review show", show.all());
+        assertThat(show.out()).contains("raise the port now gnp.exe ok");
+    }
+
+    /** Issue 13: a refusal quoting a restored context line put the machine token into audit.jsonl. */
+    @Test
+    void a_refused_model_patch_over_a_placeholder_keeps_the_secret_out_of_every_text() throws Exception {
+        answers(List.of(caseText -> {
+            Matcher m = TOKEN_PLACEHOLDER.matcher(caseText);
+            if (!m.find()) {
+                throw new AssertionError("no placeholder in the case:\n" + caseText);
+            }
+            return ChatCompletions.patch("point at the other port", """
+                    --- a/cluster/talos/controlplane.yaml
+                    +++ b/cluster/talos/controlplane.yaml
+                    @@ -4,4 +4,4 @@
+                       token: %s
+                     cluster:
+                       controlPlane:
+                    -    endpoint: https://10.5.0.2:9999
+                    +    endpoint: https://10.5.0.2:6443
+                    """.formatted(m.group(1)));
+        }));
+        Home.Result r = home.engine("run", "talos");
+        List<JsonNode> refused = home.audit("talos", "patch_refused");
+        assertThat(refused).as(r.all()).isNotEmpty();
+        assertThat(refused.get(0).at("/details/source").asText()).isEqualTo("api");
+        assertThat(refused.get(0).at("/details/violations").toString()).contains("does not match").contains("[REDACTED:");
+        String secret = "k2m9p4n7r1s5t6w8";
+        assertThat(r.all()).doesNotContain(secret);
+        assertThat(Files.readString(home.ws.resolve("state/audit.jsonl"))).doesNotContain(secret);
+        try (Stream<Path> files = Files.list(home.ws.resolve("state"))) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().endsWith(".json")).toList()) {
+                assertThat(Files.readString(f)).as(f.toString()).doesNotContain(secret);
+            }
+        }
+        for (Path f : escalations()) {
+            assertThat(Files.readString(f)).as(f.toString()).doesNotContain(secret);
+        }
+        assertThat(escalations()).anySatisfy(f -> assertThat(f.toString()).endsWith("_patch.diff"));
+        assertThat(home.git("branch", "--list", "ai/*")).isBlank();
+    }
 }

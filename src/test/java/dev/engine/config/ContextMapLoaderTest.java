@@ -156,6 +156,24 @@ class ContextMapLoaderTest {
     }
 
     @Test
+    void engineProtectedAddsToTheProtectedFiles() throws ConfigException {
+        ContextMap map = Yamls.load(dir, """
+                stages:
+                  a:
+                    command: "true"
+                protected_files: [infra/network/wipe.sh]
+                engine:
+                  api_call_budget: 2
+                  protected: [cluster/, .terraform.lock.hcl]
+                """);
+        assertThat(map.protectedFiles()).containsExactly("infra/network/wipe.sh", "cluster/", ".terraform.lock.hcl");
+        assertThat(map.engineBlock()).containsOnlyKeys("api_call_budget");
+        assertThat(map.warnings()).isEmpty();
+        assertThat(Yamls.failure(dir, "stages:\n  a:\n    command: \"true\"\nengine:\n  protected: cluster/\n").problems())
+                .extracting(ConfigProblem::field).containsExactly("engine.protected");
+    }
+
+    @Test
     void stagesMissingEmptyOrWrongType() {
         assertThat(Yamls.failure(dir, "protected_files: []\n").problems())
                 .extracting(ConfigProblem::field, ConfigProblem::line).containsExactly(tuple("stages", 1));

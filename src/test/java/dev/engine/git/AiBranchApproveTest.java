@@ -45,6 +45,26 @@ class AiBranchApproveTest {
     }
 
     @Test
+    void aCommitWithoutTheEngineTrailersIsNeverMergedIntoMain() throws IOException {
+        String mainBefore = repo.git("rev-parse", "main");
+        try (AiBranch ai = AiBranch.open(dir, AI, "main")) {
+            ObjectId one = ai.commit(change("conf/a.yaml", "a: 2\nb: 2\nc: 3\n"), info("one"));
+            repo.git("checkout", "-q", AI);
+            repo.commitFile("conf/b.yaml", "x: someone else\n", "not the engine");
+            repo.git("checkout", "-q", "main");
+            String foreign = repo.git("rev-parse", "--short=7", AI);
+
+            assertThatThrownBy(() -> ai.approve(AI)).isInstanceOf(AiBranchException.class)
+                    .hasMessageContaining("did not make").hasMessageContaining(foreign + " \"not the engine\"")
+                    .hasMessageContaining("engine review reject " + foreign);
+            assertThat(repo.git("rev-parse", "main")).isEqualTo(mainBefore);
+            // The engine's own commit before it can still be approved on its own.
+            assertThat(ai.approve(one.name())).isEqualTo(new ApproveResult.Merged(one, 1, true));
+        }
+        assertThat(repo.read("conf/b.yaml")).isEqualTo("x: 1\n");
+    }
+
+    @Test
     void approvingAnOlderCommitLeavesTheLaterOnesPending() throws IOException {
         try (AiBranch ai = AiBranch.open(dir, AI, "main")) {
             ObjectId one = ai.commit(change("conf/a.yaml", "a: 2\nb: 2\nc: 3\n"), info("one"));

@@ -78,8 +78,9 @@ class AiBranchCommitTest {
                 Engine-Source: api
                 Engine-Fingerprint: 5f3a9c1b7d4e
                 Engine-Patch: escalations/talos_20261122-101500_patch.diff""");
+        // The repository's own identity (GitRepo configures one); the trailers above mark the engine.
         assertThat(repo.git("log", "-1", "--format=%an <%ae>|%cn <%ce>", AI))
-                .isEqualTo("engine <engine@localhost>|engine <engine@localhost>");
+                .isEqualTo("Human <human@example.com>|Human <human@example.com>");
         repo.assertFsckClean();
     }
 
@@ -224,7 +225,10 @@ class AiBranchCommitTest {
             assertThat(p2.source()).isEqualTo("unknown");
             assertThat(p2.summary()).isEqualTo("hand-made tweak");
             assertThat(p2.files()).containsExactly("README.md");
-            assertThat(PendingCommits.count(dir, AI)).contains(3);
+            assertThat(p2.foreign()).isTrue();
+            assertThat(p0.foreign()).isFalse();
+            // Only the engine's commits wait for review; the hand-made one is an error for `review list` to report.
+            assertThat(PendingCommits.count(dir, AI)).contains(2);
         }
     }
 
@@ -233,7 +237,7 @@ class AiBranchCommitTest {
         try (AiBranch ai = AiBranch.open(dir, AI, "main")) {
             ObjectId id = ai.commit(change("conf/a.yaml", "a: 1\nb: 20\nc: 3\n"), info("raise b"));
             String shown = ai.show(id.abbreviate(8).name());
-            assertThat(shown).startsWith("commit " + id.name() + "\nAuthor: engine <engine@localhost>\n");
+            assertThat(shown).startsWith("commit " + id.name() + "\nAuthor: Human <human@example.com>\n");
             assertThat(shown).contains("    ai(talos): raise b\n", "    Engine-Fingerprint: 5f3a9c1b7d4e\n",
                     "diff --git a/conf/a.yaml b/conf/a.yaml\n", "-b: 2\n+b: 20\n");
             assertThatThrownBy(() -> ai.show("nope")).isInstanceOf(AiBranchException.class);

@@ -2,40 +2,79 @@ package dev.engine.git;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.engine.patch.PatchPolicy;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.engine.audit.AuditLog;
+import dev.engine.redact.Redactor;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.function.UnaryOperator;
-import java.util.regex.Pattern;
+import java.util.Map;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import org.eclipse.jgit.lib.UserConfig;
+import org.eclipse.jgit.storage.file.FileRepositoryBuilder;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Landing a proposed diff: placeholders, invariants, and that only the AI branch moves (checked with the git CLI). */
+/**
+ * Landing a proposed diff through the one landing path: placeholders, invariants, the base, the
+ * identity, the kept copy and the audit event. Every git result is checked with the git CLI.
+ */
 class PatchLandingTest {
-    private static final Pattern SHAPE = Pattern.compile("\\[REDACTED:[a-z-]+:[0-9a-f]{8}\\]");
     private static final String SECRET = "s3cr3t-Value-42";
-    private static final String PLACEHOLDER = "[REDACTED:password:0badc0de]";
-    private static final PatchLanding.Placeholders PLACEHOLDERS = new PatchLanding.Placeholders(
-            line -> SHAPE.matcher(line).find(), (UnaryOperator<String>) line -> line.replace(PLACEHOLDER, SECRET));
+    private static final String DB = "host: db\npassword: " + SECRET + "\nport: 5432\n";
 
     @TempDir
     Path dir;
+    @TempDir
+    Path home;
     GitRepo repo;
     String mainBefore;
     String statusBefore;
+    Redactor redactor;
+    /** The placeholder the model saw for the password, as the real redactor wrote it into a case file. */
+    String placeholder;
 
     @BeforeEach
     void setUp() throws Exception {
         repo = GitRepo.create(dir);
-        repo.commitFile("conf/db.yaml", "host: db\npassword: " + SECRET + "\nport: 5432\n", "db config");
+        repo.commitFile("conf/db.yaml", DB, "db config");
         mainBefore = repo.git("rev-parse", "main");
         statusBefore = repo.git("status", "--porcelain");
+        byte[] key = new byte[32];
+        Arrays.fill(key, (byte) 7);
+        redactor = Redactor.create(key, Map.of());
+        String caseText = redactor.redactFile("conf/db.yaml", DB);
+        Matcher m = Redactor.PLACEHOLDER.matcher(caseText);
+        assertThat(m.find()).as(caseText).isTrue();
+        placeholder = m.group();
+        assertThat(caseText).doesNotContain(SECRET);
+    }
+
+    private PatchLanding landing() {
+        return new PatchLanding(new PatchLanding.Setup(dir, home, "ai/test", "main", List.of("conf/b.yaml"),
+                new AuditLog(home.resolve("state"), Clock.systemUTC()), Optional.of(redactor)));
+    }
+
+    private PatchLanding.Result land(PatchLanding.Source source, String diff) throws Exception {
+        return landing().land(new PatchLanding.Proposal(source, "db", "abc123abc123", diff, "fix the port", Optional.empty()),
+                home.resolve("escalations/db_patch.diff"));
     }
 
     private PatchLanding.Result land(String diff) throws Exception {
-        return new PatchLanding(dir, "ai/test", "main").land(diff, PatchPolicy.defaults(List.of("conf/b.yaml")), PLACEHOLDERS,
-                new CommitInfo("db", "api", "abc123abc123", "escalations/x_patch.diff", "fix the port"));
+        return land(PatchLanding.Source.MODEL, diff);
+    }
+
+    private List<JsonNode> audit() throws Exception {
+        List<JsonNode> out = new ArrayList<>();
+        for (String line : Files.readAllLines(home.resolve("state/audit.jsonl"))) out.add(new ObjectMapper().readTree(line));
+        return out;
     }
 
     private void assertUserUntouched() throws Exception {
@@ -45,6 +84,10 @@ class PatchLandingTest {
         repo.git("fsck", "--strict");
     }
 
+    private void assertNoBranch() throws Exception {
+        assertThat(repo.run("rev-parse", "--verify", "-q", "refs/heads/ai/test").exit()).isNotZero();
+    }
+
     @Test
     void a_context_line_quoting_a_placeholder_is_matched_against_the_real_file() throws Exception {
         PatchLanding.Result r = land("""
@@ -52,16 +95,23 @@ class PatchLandingTest {
                 +++ b/conf/db.yaml
                 @@ -1,3 +1,3 @@
                  host: db
-                 password: [REDACTED:password:0badc0de]
+                 password: %s
                 -port: 5432
                 +port: 5433
-                """);
-        assertThat(r).isInstanceOf(PatchLanding.Result.Committed.class);
+                """.formatted(placeholder));
+        assertThat(r).as(r.toString()).isInstanceOf(PatchLanding.Result.Committed.class);
         String commit = ((PatchLanding.Result.Committed) r).commit();
         assertThat(repo.git("rev-parse", "ai/test")).isEqualTo(commit);
         // The secret is still the real one in the committed file: the placeholder never reached it.
         assertThat(repo.git("show", "ai/test:conf/db.yaml")).isEqualTo("host: db\npassword: " + SECRET + "\nport: 5433");
-        assertThat(repo.git("log", "--format=%B", "-1", "ai/test")).contains("Engine-Source: api").contains("Engine-Stage: db");
+        assertThat(repo.git("log", "--format=%B", "-1", "ai/test")).contains("Engine-Source: api").contains("Engine-Stage: db")
+                .contains("Engine-Patch: escalations/db_patch.diff");
+        assertThat(repo.git("rev-parse", "ai/test~1")).as("built on main").isEqualTo(mainBefore);
+        JsonNode applied = audit().get(0);
+        assertThat(applied.path("event").asText()).isEqualTo("patch_applied");
+        assertThat(applied.at("/details/source").asText()).isEqualTo("api");
+        assertThat(applied.at("/details/commit").asText()).isEqualTo(commit);
+        assertThat(applied.at("/details/patch").asText()).isEqualTo("escalations/db_patch.diff");
         assertUserUntouched();
     }
 
@@ -72,13 +122,14 @@ class PatchLandingTest {
                 +++ b/conf/db.yaml
                 @@ -1,3 +1,3 @@
                  host: db
-                -password: [REDACTED:password:0badc0de]
-                +password: [REDACTED:password:0badc0de]x
+                -password: %1$s
+                +password: %1$sx
                  port: 5432
-                """);
+                """.formatted(placeholder));
         assertThat(r).isInstanceOf(PatchLanding.Result.Refused.class);
         assertThat(((PatchLanding.Result.Refused) r).reasons()).anySatisfy(v -> assertThat(v).contains("I8-placeholder").contains("conf/db.yaml"));
-        assertThat(repo.run("rev-parse", "--verify", "-q", "refs/heads/ai/test").exit()).isNotZero();
+        assertNoBranch();
+        assertThat(audit()).singleElement().satisfies(e -> assertThat(e.path("event").asText()).isEqualTo("patch_refused"));
         assertUserUntouched();
     }
 
@@ -100,7 +151,7 @@ class PatchLandingTest {
         assertThat(reasons).anySatisfy(v -> assertThat(v).contains("I8-placeholder"));
         assertThat(reasons).anySatisfy(v -> assertThat(v).contains("I2"));
         assertThat(reasons).anySatisfy(v -> assertThat(v).contains("I4"));
-        assertThat(repo.run("rev-parse", "--verify", "-q", "refs/heads/ai/test").exit()).isNotZero();
+        assertNoBranch();
         assertUserUntouched();
     }
 
@@ -119,11 +170,198 @@ class PatchLandingTest {
                 @@ -1,3 +1,4 @@
                  host: db
                 +++ [REDACTED:token:1a2b3c4d]
-                 password: [REDACTED:password:0badc0de]
+                 password: %s
                  port: 5432
-                """);
+                """.formatted(placeholder));
         assertThat(r).isInstanceOf(PatchLanding.Result.Refused.class);
         assertThat(((PatchLanding.Result.Refused) r).reasons()).anySatisfy(v -> assertThat(v).contains("I8-placeholder"));
+        assertNoBranch();
+        assertUserUntouched();
+    }
+
+    /**
+     * Issue 12 regression: a removed "-- x" line followed by an added "++ [REDACTED:...]" line is
+     * raw "--- x" / "+++ [REDACTED:...]", which the old line scanner took for a file header and let
+     * through; the parser reads them as body lines of the git section and the file got the placeholder.
+     */
+    @Test
+    void a_removed_dash_line_then_an_added_placeholder_line_inside_a_git_hunk_is_refused() throws Exception {
+        repo.commitFile("conf/notes.md", "title\n-- draft\nend\n", "notes");
+        mainBefore = repo.git("rev-parse", "main");
+        PatchLanding.Result r = land("""
+                diff --git a/conf/notes.md b/conf/notes.md
+                --- a/conf/notes.md
+                +++ b/conf/notes.md
+                @@ -1,3 +1,3 @@
+                 title
+                --- draft
+                +++ [REDACTED:token:1a2b3c4d]
+                 end
+                """);
+        assertThat(r).as(r.toString()).isInstanceOf(PatchLanding.Result.Refused.class);
+        assertThat(((PatchLanding.Result.Refused) r).reasons()).anySatisfy(v -> assertThat(v).contains("I8-placeholder").contains("conf/notes.md"));
+        assertNoBranch();
+        assertUserUntouched();
+    }
+
+    /**
+     * Issue 13: placeholders are restored before matching, and the "does not match ... (starting
+     * '<line>')" refusal then quoted the real value into audit.jsonl. Every text must show the placeholder.
+     */
+    @Test
+    void a_refusal_over_a_placeholder_line_never_shows_the_secret_anywhere() throws Exception {
+        PatchLanding.Result r = land("""
+                --- a/conf/db.yaml
+                +++ b/conf/db.yaml
+                @@ -2,2 +2,2 @@
+                 password: %s
+                -port: 6543
+                +port: 5433
+                """.formatted(placeholder));
+        assertThat(r).isInstanceOf(PatchLanding.Result.Refused.class);
+        String reasons = String.join("\n", ((PatchLanding.Result.Refused) r).reasons());
+        assertThat(reasons).contains("does not match").contains(placeholder).doesNotContain(SECRET);
+        String auditText = Files.readString(home.resolve("state/audit.jsonl"));
+        assertThat(auditText).contains("patch_refused").contains(placeholder).doesNotContain(SECRET);
+        assertThat(Files.readString(home.resolve("escalations/db_patch.diff"))).contains(placeholder).doesNotContain(SECRET);
+        assertNoBranch();
+        assertUserUntouched();
+    }
+
+    /** An executor works on real files, so its diff holds real secrets: kept, refused and audited only redacted. */
+    @Test
+    void an_executor_diff_is_kept_and_audited_redacted() throws Exception {
+        String diff = """
+                --- a/conf/db.yaml
+                +++ b/conf/db.yaml
+                @@ -2,2 +2,2 @@
+                 password: %s
+                -port: 6543
+                +port: 5433
+                """.formatted(SECRET);
+        PatchLanding.Result r = landing().land(new PatchLanding.Proposal(PatchLanding.Source.EXECUTOR, "db", "abc123abc123", diff,
+                "executor fix", Optional.of(List.of("conf/db.yaml"))), home.resolve("patches/db_attempt1_patch.diff"));
+        assertThat(r).isInstanceOf(PatchLanding.Result.Refused.class);
+        assertThat(String.join("\n", ((PatchLanding.Result.Refused) r).reasons())).doesNotContain(SECRET).contains("[REDACTED:");
+        assertThat(Files.readString(home.resolve("patches/db_attempt1_patch.diff"), StandardCharsets.UTF_8))
+                .doesNotContain(SECRET).contains("[REDACTED:").contains("+port: 5433");
+        String auditText = Files.readString(home.resolve("state/audit.jsonl"));
+        assertThat(auditText).doesNotContain(SECRET);
+        assertThat(audit().get(0).at("/details/source").asText()).isEqualTo("executor");
+
+        // The same fix, matching this time, lands; the kept copy is still redacted and named in the trailer.
+        PatchLanding.Result ok = landing().land(new PatchLanding.Proposal(PatchLanding.Source.EXECUTOR, "db", "abc123abc123",
+                diff.replace("-port: 6543", "-port: 5432"), "executor fix", Optional.of(List.of("conf/db.yaml"))),
+                home.resolve("patches/db_attempt2_patch.diff"));
+        assertThat(ok).as(ok.toString()).isInstanceOf(PatchLanding.Result.Committed.class);
+        assertThat(Files.readString(home.resolve("patches/db_attempt2_patch.diff"))).doesNotContain(SECRET);
+        assertThat(repo.git("log", "-1", "--format=%(trailers:key=Engine-Patch,valueonly)", "ai/test"))
+                .isEqualTo("patches/db_attempt2_patch.diff");
+        assertThat(repo.git("show", "ai/test:conf/db.yaml")).contains("password: " + SECRET).contains("port: 5433");
+        assertUserUntouched();
+    }
+
+    @Test
+    void an_executor_patch_outside_the_stage_files_is_refused() throws Exception {
+        PatchLanding.Result r = landing().land(new PatchLanding.Proposal(PatchLanding.Source.EXECUTOR, "db", "abc", """
+                --- a/conf/a.yaml
+                +++ b/conf/a.yaml
+                @@ -1 +1 @@
+                -a: 1
+                +a: 2
+                """, "x", Optional.of(List.of("conf/db.yaml"))), home.resolve("patches/p.diff"));
+        assertThat(((PatchLanding.Result.Refused) r).reasons()).anySatisfy(v -> assertThat(v).contains("I5-out-of-scope"));
+        assertNoBranch();
+    }
+
+    /** Issue 12 regression: the base is the AI tip or main, never the branch the user has checked out. */
+    @Test
+    void the_base_is_main_even_with_a_feature_branch_checked_out() throws Exception {
+        repo.git("checkout", "-q", "-b", "feature");
+        String feature = repo.commitFile("conf/a.yaml", "a: 1\nb: 2\nc: 3\nhuman: yes\n", "human work on feature");
+        PatchLanding.Result r = land("""
+                --- a/conf/db.yaml
+                +++ b/conf/db.yaml
+                @@ -3 +3 @@
+                -port: 5432
+                +port: 5433
+                """);
+        assertThat(r).as(r.toString()).isInstanceOf(PatchLanding.Result.Committed.class);
+        assertThat(r.against()).startsWith("main ");
+        assertThat(repo.git("rev-parse", "ai/test~1")).isEqualTo(mainBefore);
+        assertThat(repo.git("log", "--format=%s", "main..ai/test")).isEqualTo("ai(db): fix the port");
+        assertThat(repo.git("show", "ai/test:conf/a.yaml")).doesNotContain("human");
+        assertThat(repo.git("rev-parse", "feature")).isEqualTo(feature);
+        assertThat(repo.git("symbolic-ref", "HEAD")).isEqualTo("refs/heads/feature");
+        assertThat(repo.git("rev-parse", "main")).isEqualTo(mainBefore);
+        assertThat(repo.git("status", "--porcelain")).isEmpty();
+
+        // The next patch goes on the AI tip.
+        PatchLanding.Result second = land("""
+                --- a/conf/b.yaml
+                +++ b/conf/b.yaml
+                @@ -1 +1 @@
+                -x: 1
+                +x: 2
+                """);
+        assertThat(second).isInstanceOf(PatchLanding.Result.Refused.class); // conf/b.yaml is on the protected list here
+        PatchLanding.Result third = land("""
+                --- a/conf/a.yaml
+                +++ b/conf/a.yaml
+                @@ -1 +1 @@
+                -a: 1
+                +a: 10
+                """);
+        assertThat(third.against()).startsWith("ai/test ");
+        assertThat(repo.git("rev-parse", "ai/test~1")).isEqualTo(((PatchLanding.Result.Committed) r).commit());
+    }
+
+    @Test
+    void commits_carry_the_repository_identity_and_the_engine_trailers() throws Exception {
+        land("""
+                --- a/conf/db.yaml
+                +++ b/conf/db.yaml
+                @@ -3 +3 @@
+                -port: 5432
+                +port: 5433
+                """);
+        assertThat(repo.git("log", "-1", "--format=%an <%ae>|%cn <%ce>|%(trailers:key=Engine-Source,valueonly)", "ai/test"))
+                .isEqualTo("Human <human@example.com>|Human <human@example.com>|api");
+    }
+
+    @Test
+    void without_a_configured_identity_the_engine_name_is_used() throws Exception {
+        repo.git("config", "--unset", "user.name");
+        repo.git("config", "--unset", "user.email");
+        try (NoUserGitConfig none = new NoUserGitConfig(home)) {
+            try (var r = new FileRepositoryBuilder().setWorkTree(dir.toFile()).build()) {
+                UserConfig u = r.getConfig().get(UserConfig.KEY);
+                assertThat(u.isAuthorNameImplicit() && u.isAuthorEmailImplicit()).as("no identity configured").isTrue();
+            }
+            land("""
+                    --- a/conf/db.yaml
+                    +++ b/conf/db.yaml
+                    @@ -3 +3 @@
+                    -port: 5432
+                    +port: 5433
+                    """);
+        }
+        assertThat(repo.git("log", "-1", "--format=%an <%ae>|%(trailers:key=Engine-Stage,valueonly)", "ai/test"))
+                .isEqualTo("engine <engine@localhost>|db");
+    }
+
+    @Test
+    void a_check_writes_nothing() throws Exception {
+        PatchLanding.Result r = landing().check(new PatchLanding.Proposal(PatchLanding.Source.MANUAL, null, null, """
+                --- a/conf/db.yaml
+                +++ b/conf/db.yaml
+                @@ -3 +3 @@
+                -port: 5432
+                +port: 5433
+                """, "check", Optional.empty()));
+        assertThat(r).isEqualTo(new PatchLanding.Result.Checked("main " + mainBefore.substring(0, 10), List.of("conf/db.yaml"), 1, 1));
+        assertNoBranch();
+        assertThat(home.resolve("state")).doesNotExist();
         assertUserUntouched();
     }
 }

@@ -134,6 +134,15 @@ class HostilePatchTest {
     }
 
     @Test
+    void lookAlikesOfExistingNamesAreRefusedInAWorkingDirectoryToo() {
+        refused(add("Apps/web2.yaml"), "I4-lookalike");
+        refused(add("apps/WEB.yaml"), "I4-lookalike");
+        refused(add("apps/w\u0435b.yaml"), "I4-non-ascii");
+        refused(add("scripts/deploy.sh.").replace("+y", "+echo"), "I4-lookalike");
+        assertThat(PatchSet.checkAndApply(add("apps/web2.yaml"), policy, tree)).isInstanceOf(PatchOutcome.Ready.class);
+    }
+
+    @Test
     void newTopLevelDirectory() {
         refused(add("newdir/x.yaml"), "I3-new-top-level-dir");
         refused(rename("apps/web.yaml", "other/web.yaml"), "I3-new-top-level-dir");
