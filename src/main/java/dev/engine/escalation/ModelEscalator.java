@@ -18,6 +18,7 @@ import dev.engine.escalation.model.StoppableCall;
 import dev.engine.escalation.model.ModelException;
 import dev.engine.escalation.model.ModelReply;
 import dev.engine.git.PatchLanding;
+import dev.engine.redact.Redactor;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
