@@ -165,6 +165,7 @@ final class ReviewCommand implements Callable<Integer> {
                     s.audit().append(stage, "approved", d);
                     root.ctx.out().println("approved " + m.approved() + " commit(s): " + ai.mainBranch() + " is now "
                             + m.newMain().abbreviate(10).name() + (m.fastForward() ? " (fast-forward)" : " (merge commit)"));
+                    settleWaits(s, ai, "approved", root);
                     return 0;
                 }
                 ApproveResult.Conflict c = (ApproveResult.Conflict) r;
@@ -209,6 +210,7 @@ final class ReviewCommand implements Callable<Integer> {
                     s.audit().append(stage, "rejected", d);
                     root.ctx.out().println("rejected " + ok.rejectedSha().substring(0, 10) + "; " + ok.replayed()
                             + " later commit(s) kept on " + ai.branchName());
+                    settleWaits(s, ai, "rejected", root);
                     return 0;
                 }
                 RejectResult.Conflict c = (RejectResult.Conflict) r;
@@ -235,5 +237,24 @@ final class ReviewCommand implements Callable<Integer> {
             }
         }
         return stages.size() == 1 ? stages.iterator().next() : null;
+    }
+
+    /**
+     * Stages that were awaiting review of a commit that is no longer pending (approved into main,
+     * or rejected) may run again: they go back to failed, and the next run decides afresh.
+     */
+    static void settleWaits(Session s, AiBranch ai, String how, EngineCommand root) throws IOException {
+        java.util.Set<String> pending = new java.util.HashSet<>();
+        ai.pending().forEach(p -> pending.add(p.sha()));
+        for (Map.Entry<String, dev.engine.state.StageStatus> e : s.state().statuses().entrySet()) {
+            if (e.getValue() != dev.engine.state.StageStatus.AWAITING_REVIEW) continue;
+            String held = s.state().info(e.getKey()).heldCommit();
+            if (held == null || pending.contains(held)) continue;
+            String reason = "AI commit " + held.substring(0, Math.min(10, held.length())) + " was " + how + "; the next run goes on";
+            s.state().updateInfo(e.getKey(), i -> i.withReason(reason));
+            s.state().setStatus(e.getKey(), dev.engine.state.StageStatus.FAILED);
+            s.audit().append(e.getKey(), "review_settled", Map.of("commit", held, "how", how));
+            root.ctx.out().println(e.getKey() + ": no longer awaiting review (" + reason + ")");
+        }
     }
 }
