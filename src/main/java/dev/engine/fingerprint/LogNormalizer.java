@@ -63,80 +63,82 @@ public final class LogNormalizer {
 
     private static final List<Rule> RULES = List.of(
             // Spinners redraw one glyph per tick: "◳ waiting for etcd" and "◲ waiting for etcd" are one line.
-            Rule.replace("spinner", false, "^[\\s\\u25F0-\\u25F3\\u25D0-\\u25D3\\u2800-\\u28FF]*[\\u25F0-\\u25F3\\u25D0-\\u25D3\\u2800-\\u28FF]\\s*", ""),
+            Rule.replace("spinner", Hint.NON_ASCII, "^[\\s\\u25F0-\\u25F3\\u25D0-\\u25D3\\u2800-\\u28FF]*[\\u25F0-\\u25F3\\u25D0-\\u25D3\\u2800-\\u28FF]\\s*", ""),
             // klog: the level letter distinguishes warnings from errors; date, time, thread id do not.
             // Not anchored: container runtimes prefix klog lines with their own timestamp and stream.
-            Rule.replace("ts", true, "(?<![\\w<])([IWEF])\\d{4} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\s+\\d+\\s+([^\\s\\]]+)\\]", "$1 <ts> $2]"),
-            Rule.replace("ts", true, "\\btime=\"[^\"]*\"", "time=\"<ts>\""),
+            Rule.replace("ts", Hint.digitsAnd("]"), "(?<![\\w<])([IWEF])\\d{4} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?\\s+\\d+\\s+([^\\s\\]]+)\\]", "$1 <ts> $2]"),
+            Rule.replace("ts", Hint.has("time=\""), "\\btime=\"[^\"]*\"", "time=\"<ts>\""),
             // ISO 8601 / RFC 3339 and Go's time.String(); a zone "+00:00" may be glued to the next stamp.
-            Rule.replace("ts", true, "(?:\\b|\\G)\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.,]\\d+)?)?"
+            Rule.replace("ts", Hint.digitsAnd("-"), "(?:\\b|\\G)\\d{4}-\\d{2}-\\d{2}(?:[T ]\\d{1,2}:\\d{2}(?::\\d{2})?(?:[.,]\\d+)?)?"
                     + "(?:Z|[+-]\\d{2}:\\d{2}|[+-]\\d{4}\\b)?(?: [+-]\\d{4}(?: [A-Z]{3,5}\\b)?| UTC\\b| GMT\\b)?(?: m=[+-]\\d+\\.\\d+)?", "<ts>"),
-            Rule.replace("ts", true, "\\b\\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?", "<ts>"),
-            Rule.replace("ts", true, "\\b\\d{2}/" + MONTH + "/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?: [+-]\\d{4})?", "<ts>"),
-            Rule.replace("ts", true, "\\b(?:" + WEEKDAY + ",? )?" + MONTH
+            Rule.replace("ts", Hint.digitsAnd("/"), "\\b\\d{4}/\\d{2}/\\d{2} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?", "<ts>"),
+            Rule.replace("ts", Hint.digitsAnd("/"), "\\b\\d{2}/" + MONTH + "/\\d{4}:\\d{2}:\\d{2}:\\d{2}(?: [+-]\\d{4})?", "<ts>"),
+            Rule.replace("ts", Hint.MONTH, "\\b(?:" + WEEKDAY + ",? )?" + MONTH
                     + " {1,2}\\d{1,2} \\d{2}:\\d{2}:\\d{2}(?:\\.\\d+)?(?: [A-Z]{3,5})?(?: \\d{4})?\\b", "<ts>"),
-            Rule.replace("ts", true, "\\b(?:" + WEEKDAY + ", )?\\d{1,2} " + MONTH
+            Rule.replace("ts", Hint.MONTH, "\\b(?:" + WEEKDAY + ", )?\\d{1,2} " + MONTH
                     + " \\d{4} \\d{2}:\\d{2}:\\d{2}(?: [A-Z]{3,5}| [+-]\\d{4})?", "<ts>"),
-            Rule.replace("ts", true, "(?<![\\w:.])\\d{1,2}:\\d{2}(?::\\d{2})?\\s?[AP]M\\b", "<ts>"),
-            Rule.replace("ts", true, "(?<![\\w:.])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?:Z|[+-]\\d{2}:\\d{2})?(?![\\w:])", "<ts>"),
-            Rule.replace("ts", true, "\\[\\s*\\d+\\.\\d{3,9}\\]", "[<ts>]"),
+            Rule.replace("ts", Hint.digitsAndAny("AM", "PM"), "(?<![\\w:.])\\d{1,2}:\\d{2}(?::\\d{2})?\\s?[AP]M\\b", "<ts>"),
+            Rule.replace("ts", Hint.digitsAnd(":"), "(?<![\\w:.])\\d{1,2}:\\d{2}:\\d{2}(?:[.,]\\d+)?(?:Z|[+-]\\d{2}:\\d{2})?(?![\\w:])", "<ts>"),
+            Rule.replace("ts", Hint.digitsAnd("["), "\\[\\s*\\d+\\.\\d{3,9}\\]", "[<ts>]"),
             // Temp dirs: the directory directly under the temp root is generated; what is below it is not.
-            Rule.replace("tmp", false, "(?:/private)?/var/folders/[^/\\s]+/[^/\\s]+(?:/[TC](?=/|\\s|$))?", "<tmp>"),
-            Rule.replace("tmp", true, "/(?:var/)?tmp/(?:tmp\\.[^/\\s]+|[^/\\s]*\\d[^/\\s]*)", "<tmp>"),
-            Rule.replace("pid", true, "/proc/\\d+(?=/|\\s|$)", "/proc/<pid>"),
-            Rule.replace("uuid", false, "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b", "<uuid>"),
-            Rule.replace("mac", false, "\\b[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}\\b", "<mac>"),
+            Rule.replace("tmp", Hint.has("/var/folders/"), "(?:/private)?/var/folders/[^/\\s]+/[^/\\s]+(?:/[TC](?=/|\\s|$))?", "<tmp>"),
+            Rule.replace("tmp", Hint.digitsAnd("tmp/"), "/(?:var/)?tmp/(?:tmp\\.[^/\\s]+|[^/\\s]*\\d[^/\\s]*)", "<tmp>"),
+            Rule.replace("pid", Hint.digitsAnd("/proc/"), "/proc/\\d+(?=/|\\s|$)", "/proc/<pid>"),
+            Rule.replace("uuid", Hint.has("-"), "\\b[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\b", "<uuid>"),
+            Rule.replace("mac", Hint.has(":"), "\\b[0-9a-fA-F]{2}(?::[0-9a-fA-F]{2}){5}\\b", "<mac>"),
             // Addresses alone; the port after one is the next rule's business.
-            Rule.replace("ip", false, "\\[(?=[^\\]\\s]*:[^\\]\\s]*:)[0-9a-fA-F:.]+(?:%[\\w.]+)?\\]", "<ip>"),
-            Rule.map("ip", false, "(?<![\\w:.])(?:[0-9a-fA-F]{0,4}:){2,7}(?:(?:\\d{1,3}\\.){3}\\d{1,3}|[0-9a-fA-F]{0,4})"
+            Rule.replace("ip", Hint.has(":"), "\\[(?=[^\\]\\s]*:[^\\]\\s]*:)[0-9a-fA-F:.]+(?:%[\\w.]+)?\\]", "<ip>"),
+            Rule.map("ip", Hint.has(":"), "(?<![\\w:.])(?:[0-9a-fA-F]{0,4}:){2,7}(?:(?:\\d{1,3}\\.){3}\\d{1,3}|[0-9a-fA-F]{0,4})"
                     + "(?:%\\w+)?(?![\\w:])", LogNormalizer::ipv6),
-            Rule.replace("ip", true, "(?<![\\w.])(?:\\d{1,3}\\.){3}\\d{1,3}(?![\\w]|\\.\\d)", "<ip>"),
-            Rule.map("port", true, "(?<=<ip>:)\\d{1,5}(?!\\d)", m -> port(m.group())),
+            Rule.replace("ip", Hint.digitsAnd("."), "(?<![\\w.])(?:\\d{1,3}\\.){3}\\d{1,3}(?![\\w]|\\.\\d)", "<ip>"),
+            Rule.map("port", Hint.now("<ip>:"), "(?<=<ip>:)\\d{1,5}(?!\\d)", m -> port(m.group())),
             // host:port, dotted or not (talos-cp-1:50000, homeassistant:8123); file.go:123 is a line number.
-            Rule.map("port", true, "(?<![\\w.:<-])([A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)*):(\\d{1,5})(?![\\w.]|:\\S)", LogNormalizer::hostPort),
+            Rule.map("port", Hint.digitsAnd(":"), "(?<![\\w.:<-])([A-Za-z][A-Za-z0-9-]*(?:\\.[A-Za-z0-9-]+)*):(\\d{1,5})(?![\\w.]|:\\S)", LogNormalizer::hostPort),
             // sshd's "port 54321", excon's ":local_port => 56782", "srcPort=40112".
-            Rule.map("port", true, "(?i)\\b(\\w*port\"?\\s*(?:=>|[=:]|\\s)\\s*)(\\d{5})\\b", m -> m.group(1) + port(m.group(2))),
+            Rule.map("port", Hint.digitsAndLower("port"), "(?i)\\b(\\w*port\"?\\s*(?:=>|[=:]|\\s)\\s*)(\\d{5})\\b", m -> m.group(1) + port(m.group(2))),
             // kubectl port-forward to a random local port: "Handling connection for 41555", "forwarding 41555 -> 80".
-            Rule.map("port", true, "(?i)\\b(connection for |forwarding )(\\d{5})\\b", m -> m.group(1) + port(m.group(2))),
+            Rule.map("port", Hint.digitsAndLower("connection for ", "forwarding "), "(?i)\\b(connection for |forwarding )(\\d{5})\\b", m -> m.group(1) + port(m.group(2))),
             // Talos' generated hostnames: talos-<3>-<3> from the node id (stable) or from the address (older).
-            Rule.replace("host", false, "\\btalos-(?:[0-9a-z]{3}-[0-9a-z]{3}|\\d{1,3}-\\d{1,3}-\\d{1,3}-\\d{1,3})(?![A-Za-z0-9-])", "talos-<host>"),
+            Rule.replace("host", Hint.has("talos-"), "\\btalos-(?:[0-9a-z]{3}-[0-9a-z]{3}|\\d{1,3}-\\d{1,3}-\\d{1,3}-\\d{1,3})(?![A-Za-z0-9-])", "talos-<host>"),
             // Deployment pods: <name>-<pod-template-hash: 5-10 chars>-<5 chars>; CronJob pods: <name>-<minutes>-<5 chars>.
-            Rule.replace("pod", false, "\\b([a-z][a-z0-9-]*?)-(?:" + K8S_RAND + "{5,10}|\\d{6,10})-[a-z0-9]{5}(?=$|[^A-Za-z0-9-]|-<)", "$1-<pod>"),
+            // A name starts where a run of [A-Za-z0-9-] starts: starting anywhere a word does would make a
+            // hostile line of "a-a-a-..." cost quadratic time.
+            Rule.replace("pod", Hint.has("-"), "(?<![A-Za-z0-9_-])([a-z][a-z0-9-]*?)-(?:" + K8S_RAND + "{5,10}|\\d{6,10})-[a-z0-9]{5}(?=$|[^A-Za-z0-9-]|-<)", "$1-<pod>"),
             // Job, DaemonSet, generated names: <name>-<5 chars>, and cert-manager's <name>-<5 chars>-<hash>[-<hash>].
-            Rule.map("pod", false, "\\b([a-z][a-z0-9-]*?)-((?=[0-9]*[a-z])" + K8S_RAND + "{5})((?:-\\d{6,10})*)(?=$|[^A-Za-z0-9-]|-<)", LogNormalizer::podSuffix),
-            Rule.replace("pid", true, "(?i)\\b(pid|process)([ =:]+)\\d+\\b", "$1$2<pid>"),
+            Rule.map("pod", Hint.has("-"), "(?<![A-Za-z0-9_-])([a-z][a-z0-9-]*?)-((?=[0-9]*[a-z])" + K8S_RAND + "{5})((?:-\\d{6,10})*)(?=$|[^A-Za-z0-9-]|-<)", LogNormalizer::podSuffix),
+            Rule.replace("pid", Hint.digitsAndLower("pid", "process"), "(?i)\\b(pid|process)([ =:]+)\\d+\\b", "$1$2<pid>"),
             // JSON "pid": 7888; Proxmox tasks also give the process start time "pstart": 218771.
-            Rule.replace("pid", true, "(?i)(\"p(?:id|start)\"\\s*:\\s*)\\d+", "$1<pid>"),
+            Rule.replace("pid", Hint.digitsAndLower("\"pid\"", "\"pstart\""), "(?i)(\"p(?:id|start)\"\\s*:\\s*)\\d+", "$1<pid>"),
             // syslog "sshd[1234]:", socat's "socat[28360] E connect(...)"; terraform addresses like
             // vm.cp[0]: have a dot and a small index.
-            Rule.replace("pid", true, "(?<![\\w.-])([A-Za-z][\\w-]*)\\[\\d{2,}\\](?=:|\\s[A-Z]\\s)", "$1[<pid>]"),
-            Rule.replace("pid", true, "(?<![\\w-])([A-Za-z][\\w-]*(?:\\.[\\w-]+)+)\\[\\d{3,}\\](?=:)", "$1[<pid>]"),
-            Rule.replace("n", true, "\\bgoroutine \\d+\\b", "goroutine <n>"),
-            Rule.replace("n", true, "(?i)\\b(attempts?|retry|retrying|retries|tries|try)\\s*#?:?\\s*\\d+\\s*(?:/|of)\\s*\\d+\\b", "$1 <n>/<n>"),
-            Rule.replace("n", true, "(?i)\\b(attempts?|retry|retrying|try)\\s*(#\\s*|\\s)\\d+\\b", "$1 <n>"),
-            Rule.replace("n", true, "(?i)\\b\\d+\\s+(attempts|retries|tries)\\b", "<n> $1"),
-            Rule.replace("n", true, "([(\\[])\\d+/\\d+([)\\]])", "$1<n>/<n>$2"),
+            Rule.replace("pid", Hint.digitsAnd("["), "(?<![\\w.-])([A-Za-z][\\w-]*)\\[\\d{2,}\\](?=:|\\s[A-Z]\\s)", "$1[<pid>]"),
+            Rule.replace("pid", Hint.digitsAnd("["), "(?<![\\w-])([A-Za-z][\\w-]*(?:\\.[\\w-]+)+)\\[\\d{3,}\\](?=:)", "$1[<pid>]"),
+            Rule.replace("n", Hint.digitsAnd("goroutine "), "\\bgoroutine \\d+\\b", "goroutine <n>"),
+            Rule.replace("n", Hint.digitsAndLower("attempt", "tr"), "(?i)\\b(attempts?|retry|retrying|retries|tries|try)\\s*#?:?\\s*\\d+\\s*(?:/|of)\\s*\\d+\\b", "$1 <n>/<n>"),
+            Rule.replace("n", Hint.digitsAndLower("attempt", "tr"), "(?i)\\b(attempts?|retry|retrying|try)\\s*(#\\s*|\\s)\\d+\\b", "$1 <n>"),
+            Rule.replace("n", Hint.digitsAndLower("attempt", "tr"), "(?i)\\b\\d+\\s+(attempts|retries|tries)\\b", "<n> $1"),
+            Rule.replace("n", Hint.digitsAnd("/"), "([(\\[])\\d+/\\d+([)\\]])", "$1<n>/<n>$2"),
             // cloudflared numbers its edge connections 0-3 in whatever order they come up.
-            Rule.replace("n", true, "\\b(connIndex\"?\\s*[=:]\\s*)\\d+", "$1<n>"),
+            Rule.replace("n", Hint.digitsAnd("connIndex"), "\\b(connIndex\"?\\s*[=:]\\s*)\\d+", "$1<n>"),
             // Helm counts every upgrade attempt as a new release revision.
-            Rule.replace("n", true, "\\b(REVISION:\\s*)\\d+", "$1<n>"),
-            Rule.replace("dur", true, "(?i)(?<![\\w.])\\d+(?:\\.\\d+)?\\s?(?:milliseconds?|microseconds?|nanoseconds?|msecs?|ms|seconds?|secs?|minutes?|mins?|hours?|days?)\\b", "<dur>"),
-            Rule.replace("dur", true, "(?<![\\w.])(?:\\d+(?:\\.\\d+)?" + DURATION_UNIT + ")+(?![\\w.])", "<dur>"),
+            Rule.replace("n", Hint.digitsAnd("REVISION:"), "\\b(REVISION:\\s*)\\d+", "$1<n>"),
+            Rule.replace("dur", Hint.digitsAndLower("ms", "sec", "min", "hour", "day"), "(?i)(?<![\\w.])\\d+(?:\\.\\d+)?\\s?(?:milliseconds?|microseconds?|nanoseconds?|msecs?|ms|seconds?|secs?|minutes?|mins?|hours?|days?)\\b", "<dur>"),
+            Rule.replace("dur", Hint.DIGITS, "(?<![\\w.])(?:\\d+(?:\\.\\d+)?" + DURATION_UNIT + ")+(?![\\w.])", "<dur>"),
             // Restart counters: "CrashLoopBackOff   7 (2m ago)", "Restart Count: 7", events "(x7 over 5m)".
-            Rule.replace("n", true, "(?<![\\w.])\\d+(\\s+\\(<dur> ago\\))", "<n>$1"),
-            Rule.replace("n", true, "\\b(" + POD_STATUS + "\\s+)\\d+(?=\\s+<dur>)", "$1<n>"),
-            Rule.replace("n", true, "(?i)\\b(restart ?count\"?\\s*[=:]?\\s*)\\d+", "$1<n>"),
-            Rule.replace("n", true, "\\(x\\d+ over <dur>\\)", "(x<n> over <dur>)"),
-            Rule.replace("size", true, "(?<![\\w.])\\d+(?:\\.\\d+)?\\s?(?:[KMGTPE]i?B|[kK]i?B|bytes)\\b", "<size>"),
-            Rule.replace("pct", true, "(?<![\\w.])\\d+(?:\\.\\d+)?\\s?%", "<pct>"),
+            Rule.replace("n", Hint.now("<dur> ago)"), "(?<![\\w.])\\d+(\\s+\\(<dur> ago\\))", "<n>$1"),
+            Rule.replace("n", Hint.now("<dur>"), "\\b(" + POD_STATUS + "\\s+)\\d+(?=\\s+<dur>)", "$1<n>"),
+            Rule.replace("n", Hint.digitsAndLower("restart"), "(?i)\\b(restart ?count\"?\\s*[=:]?\\s*)\\d+", "$1<n>"),
+            Rule.replace("n", Hint.now("(x"), "\\(x\\d+ over <dur>\\)", "(x<n> over <dur>)"),
+            Rule.replace("size", Hint.digitsAndLower("b"), "(?<![\\w.])\\d+(?:\\.\\d+)?\\s?(?:[KMGTPE]i?B|[kK]i?B|bytes)\\b", "<size>"),
+            Rule.replace("pct", Hint.digitsAnd("%"), "(?<![\\w.])\\d+(?:\\.\\d+)?\\s?%", "<pct>"),
             // Unix time in seconds or milliseconds (2001-2033), as logfmt "ts=" and JSON "ts": write it;
             // after sizes, so that "1338572800 bytes" stays a size.
-            Rule.replace("ts", true, "(?<![\\w./-])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", "<ts>"),
-            Rule.replace("hex", true, "\\b0x[0-9a-fA-F]+\\b", "<hex>"),
+            Rule.replace("ts", Hint.DIGITS, "(?<![\\w./-])1\\d{9}(?:\\d{3})?(?:\\.\\d+)?(?![\\w.])", "<ts>"),
+            Rule.replace("hex", Hint.has("0x"), "\\b0x[0-9a-fA-F]+\\b", "<hex>"),
             // Cloudflare's request id and the edge location that served it change with every request.
-            Rule.replace("id", false, "\\b(cfRay\"?\\s*[=:]\\s*\"?)[0-9a-fA-F]+(?:-[A-Z]{3})?", "$1<id>"),
-            Rule.replace("id", false, "\\b(location\"?\\s*[=:]\\s*\"?)[A-Za-z]{3}\\d{0,2}\\b", "$1<colo>"),
-            Rule.map("hex", true, "(?<!\\w)[0-9a-fA-F]{7,}(?!\\w)", LogNormalizer::hexOrNumber));
+            Rule.replace("id", Hint.has("cfRay"), "\\b(cfRay\"?\\s*[=:]\\s*\"?)[0-9a-fA-F]+(?:-[A-Z]{3})?", "$1<id>"),
+            Rule.replace("id", Hint.has("location"), "\\b(location\"?\\s*[=:]\\s*\"?)[A-Za-z]{3}\\d{0,2}\\b", "$1<colo>"),
+            Rule.map("hex", Hint.DIGITS, "(?<!\\w)[0-9a-fA-F]{7,}(?!\\w)", LogNormalizer::hexOrNumber));
 
     /** What one rule did to one token: {@code from} as the rule saw it, {@code to} what it wrote. */
     public record Change(String kind, String from, String to) {
@@ -156,40 +158,104 @@ public final class LogNormalizer {
 
     /** One line in (without its line terminator), one normalized line out; blank means "no content". */
     public String normalize(String line) {
-        return run(line, null);
+        return run(line, null, true);
+    }
+
+    /** {@link #normalize} with every rule run: the test that proves hints only skip rules that could not match. */
+    String normalizeRunningEveryRule(String line) {
+        return run(line, null, false);
     }
 
     /** The same result as {@link #normalize(String)}, with the tokens each rule replaced. */
     public Explained explain(String line) {
         List<Change> changes = new ArrayList<>();
-        String normalized = run(line, changes);
+        String normalized = run(line, changes, true);
         return new Explained(line, normalized, changes);
     }
 
-    private static String run(String line, List<Change> sink) {
+    private static String run(String line, List<Change> sink, boolean useHints) {
         String text = ANSI.matcher(visibleSegment(line)).replaceAll("");
         text = CONTROL.matcher(text).replaceAll("");
         if (text.length() > MAX_LINE_CHARS) {
             text = text.substring(0, MAX_LINE_CHARS);
         }
-        boolean digits = hasDigit(text);
+        Scan scan = new Scan(text);
         for (Rule rule : RULES) {
-            if (rule.needsDigit() && !digits) {
-                continue;
+            if (!useHints || rule.hint().mayMatch(scan, text)) {
+                text = rule.apply(text, sink);
             }
-            text = rule.apply(text, sink);
         }
         return BLANKS.matcher(text).replaceAll(" ").strip();
     }
 
-    private static boolean hasDigit(String text) {
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c >= '0' && c <= '9') {
-                return true;
+    /**
+     * What is cheap to know about a line before any rule runs. Most rules cannot match most
+     * lines; a rule's {@link Hint} rules it out from these facts without running its regex.
+     */
+    static final class Scan {
+        final String text;
+        final String lower;
+        final boolean digits;
+        final boolean nonAscii;
+
+        Scan(String text) {
+            this.text = text;
+            this.lower = text.toLowerCase(Locale.ROOT);
+            boolean d = false;
+            boolean n = false;
+            for (int i = 0; i < text.length(); i++) {
+                char c = text.charAt(i);
+                d |= c >= '0' && c <= '9';
+                n |= c > 127;
             }
+            this.digits = d;
+            this.nonAscii = n;
         }
-        return false;
+    }
+
+    /**
+     * A necessary condition for a rule to match: false only when the rule cannot match. Literal
+     * conditions are tested on the line as it came in, which is safe because no placeholder a
+     * rule writes lets a later rule match where the raw line could not; {@link #now} tests the
+     * current text, for rules that match placeholders.
+     */
+    @FunctionalInterface
+    interface Hint {
+        boolean mayMatch(Scan scan, String current);
+
+        Hint DIGITS = (s, now) -> s.digits;
+        Hint NON_ASCII = (s, now) -> s.nonAscii;
+        Hint MONTH = (s, now) -> s.digits && containsAny(s.text, "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug",
+                "Sep", "Oct", "Nov", "Dec");
+
+        static Hint has(String literal) {
+            return (s, now) -> s.text.contains(literal);
+        }
+
+        static Hint digitsAnd(String literal) {
+            return (s, now) -> s.digits && s.text.contains(literal);
+        }
+
+        static Hint digitsAndAny(String... literals) {
+            return (s, now) -> s.digits && containsAny(s.text, literals);
+        }
+
+        static Hint digitsAndLower(String... literals) {
+            return (s, now) -> s.digits && containsAny(s.lower, literals);
+        }
+
+        static Hint now(String literal) {
+            return (s, now) -> now.contains(literal);
+        }
+
+        private static boolean containsAny(String text, String... literals) {
+            for (String l : literals) {
+                if (text.contains(l)) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**
@@ -256,16 +322,16 @@ public final class LogNormalizer {
     /**
      * A pattern, the class of placeholder it writes, and what to put in place of each match.
      * The replacer's result is a {@link Matcher#appendReplacement} template, so {@code $1} refers
-     * to the match's groups. {@code needsDigit} lets a line without digits skip the rule.
+     * to the match's groups. The {@link Hint} lets a line skip the rule without running it.
      */
-    private record Rule(String kind, boolean needsDigit, Pattern pattern, Function<MatchResult, String> replacer) {
+    private record Rule(String kind, Hint hint, Pattern pattern, Function<MatchResult, String> replacer) {
 
-        static Rule replace(String kind, boolean needsDigit, String regex, String template) {
-            return new Rule(kind, needsDigit, Pattern.compile(regex), m -> template);
+        static Rule replace(String kind, Hint hint, String regex, String template) {
+            return new Rule(kind, hint, Pattern.compile(regex), m -> template);
         }
 
-        static Rule map(String kind, boolean needsDigit, String regex, Function<MatchResult, String> f) {
-            return new Rule(kind, needsDigit, Pattern.compile(regex), m -> Matcher.quoteReplacement(f.apply(m)));
+        static Rule map(String kind, Hint hint, String regex, Function<MatchResult, String> f) {
+            return new Rule(kind, hint, Pattern.compile(regex), m -> Matcher.quoteReplacement(f.apply(m)));
         }
 
         String apply(String text, List<Change> sink) {
