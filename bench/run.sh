@@ -103,3 +103,7 @@ if [ "$quick" = 1 ]; then
 else
   java -cp "$cp" dev.engine.bench.WatchMemoryBench 100 1000 10000 | sed 's/^/   /'
 fi
+
+echo
+echo "7. Fingerprints on the real-failure corpus (src/test/resources/fingerprint/real: kinds x runs from public issue threads)"
+java "${jopts[@]}" -cp "$cp" dev.engine.fingerprint.RealFailureCorpus | sed 's/^/   /'
