@@ -120,3 +120,7 @@ javac -nowarn -d "$old/classes" -cp "$root/target/engine.jar" "$old"/src/dev/eng
 java "${jopts[@]}" -cp "$old/classes:$root/target/engine.jar" dev.engine.git.OldCheckout "$big/repo" "$rounds"
 java "${jopts[@]}" -cp "$cp" dev.engine.bench.CloneSyncBench measure "$big/repo" "$rounds"
 rm -rf "$big" "$old"
+
+echo
+echo "8. Fingerprints on the real-failure corpus (src/test/resources/fingerprint/real: kinds x runs from public issue threads)"
+java "${jopts[@]}" -cp "$cp" dev.engine.fingerprint.RealFailureCorpus | sed 's/^/   /'

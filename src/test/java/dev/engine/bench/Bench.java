@@ -151,6 +151,21 @@ public final class Bench {
             OUT.printf("   %-7s %s   ratio to 1 MB %.2f%n", names[i], s.ms(), s.median() / (double) base);
             Files.delete(log);
         }
+        // Log text is hostile: 4 KB lines built to make the normalizer's regexes backtrack.
+        Path hostile = work.resolve("hostile.log");
+        Files.writeString(hostile, ("a-".repeat(2048) + "\n" + "bcdfg-".repeat(682) + "\n").repeat(512), StandardCharsets.UTF_8);
+        for (int w = 0; w < 2; w++) {
+            fp.of(hostile);
+        }
+        Stats h = sample(5, () -> timeNanos(() -> {
+            try {
+                return fp.of(hostile).hash().length();
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+        }));
+        OUT.printf("   hostile %s   (%d lines of 4 KB built to backtrack; median of 5)%n", h.ms(), 1024);
+        Files.delete(hostile);
     }
 
     /** Realistic noisy lines (a retry loop, the worst case for the fingerprint) up to {@code size}, then a failure tail. */

@@ -17,8 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The corpus: groups of logs that are the same failure with different noise (hand-written
- * under {@code src/test/resources/fingerprint/corpus/<group>/}, plus generated ones). Every
- * group must collapse to one hash, and no two groups may share one.
+ * under {@code src/test/resources/fingerprint/corpus/<group>/}, plus generated ones), and the
+ * real-failure corpus of {@link RealFailureCorpus}. Every group must collapse to one hash, and
+ * no two groups may share one.
  */
 class FingerprintCorpusTest {
 
@@ -97,6 +98,50 @@ class FingerprintCorpusTest {
             Path file = tmp.resolve(log.group() + "-" + log.name());
             Files.writeString(file, log.text(), StandardCharsets.UTF_8);
             assertThat(fingerprinter.of(file)).as(file.toString()).isEqualTo(fingerprinter.ofText(log.text()));
+        }
+    }
+
+    /** Issue 14, done when: 100 % grouping and separation on at least 40 real kinds x 3 runs. */
+    @Test
+    void realFailuresGroupByKindAndNoTwoKindsShareAFingerprint() throws Exception {
+        List<RealFailureCorpus.Run> runs = RealFailureCorpus.load();
+        Map<String, Integer> runsPerKind = new TreeMap<>();
+        runs.forEach(r -> runsPerKind.merge(r.kind(), 1, Integer::sum));
+        assertThat(runsPerKind).hasSizeGreaterThanOrEqualTo(40);
+        assertThat(runsPerKind.values()).allSatisfy(n -> assertThat(n).isGreaterThanOrEqualTo(3));
+        assertThat(runs).allSatisfy(r -> assertThat(r.sources()).as(r.kind() + "/" + r.name() + " names its source")
+                .isNotEmpty().allSatisfy(url -> assertThat(url).startsWith("https://")));
+        assertThat(runs).allSatisfy(r -> assertThat(r.text()).as(r.kind() + "/" + r.name() + " has no header left")
+                .doesNotContain("#|"));
+
+        RealFailureCorpus.Figures f = RealFailureCorpus.measure(runs, fingerprinter);
+        System.out.println("real-failure corpus: " + f.summary());
+
+        assertThat(f.problems()).isEmpty();
+        assertThat(f.grouped()).isEqualTo(f.samePairs());
+        assertThat(f.separated()).isEqualTo(f.distinctPairs());
+        assertThat(f.kindsWhole()).isEqualTo(f.kinds());
+    }
+
+    /** A real kind must not merge with the hand-written or generated groups either. */
+    @Test
+    void realFailuresAndTheOtherGroupsStayApart() throws Exception {
+        Map<String, String> otherHashes = new TreeMap<>();
+        for (Log log : corpus()) {
+            otherHashes.put(fingerprinter.ofText(log.text()).hash(), log.group() + "/" + log.name());
+        }
+        for (RealFailureCorpus.Run run : RealFailureCorpus.load()) {
+            String hash = fingerprinter.ofText(run.text()).hash();
+            assertThat(otherHashes).as(run.kind() + "/" + run.name()).doesNotContainKey(hash);
+        }
+    }
+
+    @Test
+    void realFailureFilesFingerprintLikeTheirText() throws Exception {
+        for (RealFailureCorpus.Run run : RealFailureCorpus.load()) {
+            Path file = tmp.resolve(run.kind() + "-" + run.name());
+            Files.writeString(file, run.text(), StandardCharsets.UTF_8);
+            assertThat(fingerprinter.of(file)).as(file.toString()).isEqualTo(fingerprinter.ofText(run.text()));
         }
     }
 

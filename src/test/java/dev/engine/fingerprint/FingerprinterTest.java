@@ -115,11 +115,11 @@ class FingerprinterTest {
 
     @Test
     void fileAndTextAgree() throws Exception {
-        String text = "héllo ✓\r\nprogress 10%\rprogress 100%\n" + FAILURE + "no newline at the end";
+        String text = "héllo ✓\r\nprogress 10%\rprogress done\n" + FAILURE + "no newline at the end";
         Path file = tmp.resolve("x.log");
         Files.writeString(file, text, StandardCharsets.UTF_8);
         assertThat(fingerprinter.of(file)).isEqualTo(fingerprinter.ofText(text));
-        assertThat(fingerprinter.of(file).normalizedTail()).startsWith("héllo ✓", "progress 100%");
+        assertThat(fingerprinter.of(file).normalizedTail()).startsWith("héllo ✓", "progress done");
     }
 
     @Test
@@ -149,5 +149,102 @@ class FingerprinterTest {
 
     static String numbered(String what, int count) {
         return IntStream.rangeClosed(1, count).mapToObj(i -> what + " " + i + "\n").collect(Collectors.joining());
+    }
+
+    /** Issue 14: "waiting for etcd to be healthy" printed 3 times vs 4 times gave two fingerprints. */
+    @Test
+    void aRetryRoundOfSeveralLinesCollapsesWhateverTheNumberOfRounds() {
+        String round = """
+                \u25F3 waiting for etcd to be healthy: 1 error occurred:
+                    * 10.5.0.2: service "etcd" not in expected state "Running": current state [Preparing] Running pre state
+                """;
+        String end = "healthcheck error: rpc error: code = DeadlineExceeded desc = context deadline exceeded\n";
+        Fingerprint three = fingerprinter.ofText("waiting for etcd to be healthy: ...\n" + round.repeat(3) + end);
+        Fingerprint four = fingerprinter.ofText("waiting for etcd to be healthy: ...\n" + round.repeat(4).replace("\u25F3", "\u25F2") + end);
+        Fingerprint one = fingerprinter.ofText("waiting for etcd to be healthy: ...\n" + round + end);
+
+        assertThat(four).isEqualTo(three);
+        assertThat(three.normalizedTail()).hasSize(4);
+        // nor does a single round differ from many
+        assertThat(one).isEqualTo(three);
+    }
+
+    @Test
+    void aLoopCutPartWayThroughARoundFingerprintsLikeOneCutAtARoundBoundary() {
+        String header = "$ kubectl -n flux-system logs deploy/helm-controller --tail=5\n";
+        String round = "reconciliation finished in 1.7s, next run in 5m0s\nReconciler error: upgrade retries exhausted\n";
+        String cutInsideARound = header + "Reconciler error: upgrade retries exhausted\n" + round.repeat(2);
+        String cutAtABoundary = header + round.repeat(3);
+
+        assertThat(fingerprinter.ofText(cutInsideARound)).isEqualTo(fingerprinter.ofText(cutAtABoundary));
+        assertThat(fingerprinter.ofText(cutAtABoundary).normalizedTail()).containsExactly(
+                "$ kubectl -n flux-system logs deploy/helm-controller --tail=5",
+                "reconciliation finished in <dur>, next run in <dur>",
+                "Reconciler error: upgrade retries exhausted");
+    }
+
+    @Test
+    void aDifferentLineBetweenRoundsIsKeptAndSoIsTheOrderOfDifferentLines() {
+        Fingerprint loop = fingerprinter.ofText("a\nb\na\nb\n");
+        Fingerprint interrupted = fingerprinter.ofText("a\nb\nc\na\nb\n");
+        Fingerprint swapped = fingerprinter.ofText("b\na\n");
+
+        assertThat(loop.normalizedTail()).containsExactly("a", "b");
+        assertThat(interrupted.normalizedTail()).containsExactly("a", "b", "c", "a", "b");
+        assertThat(swapped).isNotEqualTo(loop);
+    }
+
+    /** Issue 14: a CrashLoopBackOff with a rising restart count made 18 fingerprints in 20 attempts. */
+    @Test
+    void aCrashLoopWithRisingRestartsKeepsOneFingerprint() {
+        String template = """
+                $ kubectl -n apps get pods
+                NAME                          READY   STATUS             RESTARTS       AGE
+                web-%s   0/1     CrashLoopBackOff   %d (%s ago)   %s
+                Error from server (BadRequest): container "web" in pod "web-%s" is waiting to start
+                [engine] finished 2026-12-0%dT10:00:00Z exit=1 duration=%s
+                """;
+        Fingerprint first = fingerprinter.ofText(template.formatted("7d9f8c6b5-x2b4k", 3, "12s", "2m", "7d9f8c6b5-x2b4k", 1, "1.2s"));
+        for (int restarts = 4; restarts <= 20; restarts++) {
+            String pod = restarts % 2 == 0 ? "5bc4b984c4-6bpp6" : "c654d94c9-hmj8l";
+            Fingerprint later = fingerprinter.ofText(template.formatted(pod, restarts, restarts + "m3s", restarts * 5 + "m", pod,
+                    1 + restarts % 9, restarts + ".4s"));
+            assertThat(later.hash()).as("restart %d", restarts).isEqualTo(first.hash());
+        }
+    }
+
+    /** Issue 14: the same line dialling :50000 and :6443 was one fingerprint. */
+    @Test
+    void theSameDialToTwoWellKnownPortsIsTwoFailures() {
+        String talosApi = "error: dial tcp 10.5.0.2:50000: connect: connection refused\n";
+        String kubeApi = "error: dial tcp 10.5.0.2:6443: connect: connection refused\n";
+
+        assertThat(fingerprinter.ofText(talosApi).hash()).isNotEqualTo(fingerprinter.ofText(kubeApi).hash());
+        assertThat(fingerprinter.ofText(talosApi).hash())
+                .isEqualTo(fingerprinter.ofText(talosApi.replace("10.5.0.2", "fd00::5").replace("fd00::5:", "[fd00::5]:")).hash());
+    }
+
+    @Test
+    void explainGivesEachTailLineItsNewestRawLineHowManyItStandsForAndWhatChanged() throws Exception {
+        Path log = tmp.resolve("explain.log");
+        Files.writeString(log, """
+                2026-12-01T10:00:00Z retry (1/30): dial tcp 10.0.0.5:6443: connect: connection refused
+                2026-12-01T10:00:05Z retry (2/30): dial tcp 10.0.0.5:6443: connect: connection refused
+                2026-12-01T10:00:10Z retry (3/30): dial tcp 10.0.0.7:6443: connect: connection refused
+                gave up
+                """);
+
+        Fingerprinter.Explanation e = fingerprinter.explain(log);
+
+        assertThat(e.fingerprint()).isEqualTo(fingerprinter.of(log));
+        assertThat(e.lines()).hasSize(2);
+        Fingerprinter.ExplainedLine retry = e.lines().get(0);
+        assertThat(retry.normalized()).isEqualTo("<ts> retry (<n>/<n>): dial tcp <ip>:6443: connect: connection refused");
+        assertThat(retry.rawLines()).isEqualTo(3);
+        assertThat(retry.newest().raw()).startsWith("2026-12-01T10:00:10Z retry (3/30)");
+        assertThat(retry.newest().changes()).extracting(LogNormalizer.Change::from)
+                .containsExactly("2026-12-01T10:00:10Z", "10.0.0.7", "(3/30)");
+        assertThat(e.lines().get(1).rawLines()).isEqualTo(1);
+        assertThat(e.lines().get(1).newest().changes()).isEmpty();
     }
 }
