@@ -1,6 +1,5 @@
 package dev.engine.cli;
 
-import dev.engine.audit.AuditEvent;
 import dev.engine.config.ConfigException;
 import dev.engine.git.AiBranch;
 import dev.engine.git.AiBranchException;
@@ -10,32 +9,43 @@ import dev.engine.git.RejectResult;
 import dev.engine.state.EngineLock;
 import dev.engine.state.LockHeldException;
 import java.io.IOException;
-import java.io.PrintStream;
-import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.ParentCommand;
 
 @Command(name = "review", mixinStandardHelpOptions = true,
         description = {
-            "The AI branch commits that are not in main, for a human to approve or reject.",
-            "Without a subcommand: the same as `review list`.",
+            "List, show, approve or reject the AI commits not yet in main.",
+            "",
+            "AI patches land as commits on the AI branch; a human reviews each and approves it (merged into main) or "
+                    + "rejects it (dropped from the AI branch). Without a subcommand: the same as `review list`.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine review                         the commits waiting for review",
+            "  engine review -o json                 the same as one JSON document",
+            "  engine review show 3f2a9c1            a commit's message and diff",
+            "  engine review approve 3f2a9c1         merge it and the AI commits before it",
+            "  engine review reject 3f2a9c1 --reason \"wrong port\"",
         },
         subcommands = {ReviewCommand.ListCommits.class, ReviewCommand.Show.class, ReviewCommand.Approve.class, ReviewCommand.Reject.class})
 final class ReviewCommand implements Callable<Integer> {
     @ParentCommand
     EngineCommand root;
 
+    @Mixin
+    OutputOptions output;
+
     @Override
     public Integer call() throws ConfigException, IOException {
-        return ListCommits.list(root);
+        return ReviewList.print(root, output);
     }
 
     static AiBranch open(Session s) throws IOException {
@@ -48,62 +58,36 @@ final class ReviewCommand implements Callable<Integer> {
         return 1;
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true,
-            description = "Short sha, stage, source (executor/api/manual), fingerprint, +/- lines, whether the stage was green after the commit, and its summary and files. Needs no lock.")
+    @Command(name = "list", mixinStandardHelpOptions = true, sortOptions = false,
+            description = {
+                "List the AI commits waiting for review, oldest first.",
+                "",
+                "For each: short sha, stage, source (executor, api or manual), fingerprint, lines added and removed, "
+                        + "whether the stage was green after the commit, its summary and its files. Needs no lock.",
+            },
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  engine review list",
+                "  engine review list -o wide          files and commit time as columns",
+                "  engine review list -o json          one JSON document (also: --json)",
+            })
     static final class ListCommits implements Callable<Integer> {
         @ParentCommand
         ReviewCommand review;
 
+        @Mixin
+        OutputOptions output;
+
         @Override
         public Integer call() throws ConfigException, IOException {
-            return list(review.root);
-        }
-
-        static int list(EngineCommand root) throws ConfigException, IOException {
-            Session s = Session.open(root);
-            PrintStream out = root.ctx.out();
-            List<PendingCommit> pending;
-            List<PendingCommit> foreign;
-            String branch;
-            try (AiBranch ai = open(s)) {
-                branch = ai.branchName();
-                // Only the engine's own commits (with its trailers) are offered; anything else on the branch is an error to resolve.
-                pending = ai.pending().stream().filter(c -> !c.foreign()).toList();
-                foreign = ai.pending().stream().filter(PendingCommit::foreign).toList();
-                if (pending.isEmpty()) {
-                    out.println("no AI commits waiting for review on " + ai.branchName());
-                } else {
-                    out.println(pending.size() + " AI commit(s) on " + ai.branchName() + " not in " + ai.mainBranch() + ", oldest first:");
-                }
-            } catch (AiBranchException e) {
-                return refused(root, e);
-            }
-            if (!pending.isEmpty()) {
-                List<AuditEvent> greens = s.audit().read(Optional.empty(), 0).events().stream().filter(e -> e.event().equals("green")).toList();
-                String fmt = "%-10s %-10s %-8s %-12s %9s  %-11s %s%n";
-                out.printf(fmt, "COMMIT", "STAGE", "SOURCE", "FINGERPRINT", "+/-", "GREEN AFTER", "SUMMARY");
-                for (PendingCommit c : pending) {
-                    out.printf(fmt, c.shortSha(), c.stage(), c.source(), c.fingerprint() == null ? "-" : c.fingerprint(),
-                            "+" + c.added() + "/-" + c.removed(), greenAfter(greens, c), c.summary());
-                    out.println("           files: " + String.join(", ", c.files()));
-                }
-            }
-            if (!foreign.isEmpty()) {
-                root.ctx.err().println("engine: error: " + AiBranch.foreignCommits(branch,
-                        foreign.stream().map(c -> c.shortSha() + " \"" + c.summary() + "\"").toList(),
-                        foreign.stream().map(PendingCommit::shortSha).toList()));
-                return 1;
-            }
-            return 0;
-        }
-
-        /** Whether a green event for the commit's stage was recorded after the commit was made. */
-        private static String greenAfter(List<AuditEvent> greens, PendingCommit c) {
-            return greens.stream().anyMatch(g -> c.stage().equals(g.stage()) && Instant.parse(g.time()).isAfter(c.time())) ? "yes" : "no";
+            return ReviewList.print(review.root, output);
         }
     }
 
-    @Command(name = "show", mixinStandardHelpOptions = true, description = "The commit's message and diff.")
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "Print an AI commit's message and diff.",
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine review show 3f2a9c1", "  engine review show 3f2a9c1 | less"})
     static final class Show implements Callable<Integer> {
         @ParentCommand
         ReviewCommand review;
@@ -125,9 +109,13 @@ final class ReviewCommand implements Callable<Integer> {
 
     @Command(name = "approve", mixinStandardHelpOptions = true,
             description = {
-                "Merge a commit (and the AI commits before it) into main as `git merge` would: refused",
-                "when main is checked out with uncommitted changes, or when the merge would conflict.",
-            })
+                "Merge an AI commit, with the AI commits before it, into main.",
+                "",
+                "It merges as `git merge` would. It is refused when main is checked out with uncommitted changes, or "
+                        + "when the merge would conflict; nothing is changed then.",
+            },
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine review approve 3f2a9c1", "  engine review approve --all         every pending AI commit"})
     static final class Approve implements Callable<Integer> {
         @ParentCommand
         ReviewCommand review;
@@ -158,6 +146,7 @@ final class ReviewCommand implements Callable<Integer> {
                 ApproveResult r = ai.approve(what);
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("commit", what);
+                d.put("by", Operator.name(root.ctx.env()));
                 if (r instanceof ApproveResult.Merged m) {
                     d.put("approved", m.approved());
                     d.put("fast_forward", m.fastForward());
@@ -182,7 +171,13 @@ final class ReviewCommand implements Callable<Integer> {
     }
 
     @Command(name = "reject", mixinStandardHelpOptions = true,
-            description = "Drop a commit from the AI branch, keeping the others; the reason goes into the audit trail.")
+            description = {
+                "Drop an AI commit from the AI branch, keeping the others.",
+                "",
+                "The later AI commits are replayed onto the one before it; the reason goes into the audit trail.",
+            },
+            footerHeading = "%nExamples:%n",
+            footer = {"  engine review reject 3f2a9c1 --reason \"fixes the symptom, not the cause\""})
     static final class Reject implements Callable<Integer> {
         @ParentCommand
         ReviewCommand review;
@@ -204,6 +199,7 @@ final class ReviewCommand implements Callable<Integer> {
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("commit", commit);
                 d.put("reason", reason);
+                d.put("by", Operator.name(root.ctx.env()));
                 if (r instanceof RejectResult.Rejected ok) {
                     d.put("rejected", ok.rejectedSha());
                     d.put("replayed", ok.replayed());
