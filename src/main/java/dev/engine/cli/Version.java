@@ -2,6 +2,7 @@ package dev.engine.cli;
 
 import picocli.CommandLine.IVersionProvider;
 
+/** What `engine version`, `engine --version` and `-V` after any command print. */
 final class Version implements IVersionProvider {
     @Override
     public String[] getVersion() {
