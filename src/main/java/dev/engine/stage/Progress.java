@@ -8,8 +8,10 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * The one-line "elapsed time and last output line" display of a running stage. Only used when the
- * engine talks to a terminal: redirected output stays clean for logs and scripts.
+ * The one-line "elapsed time and last output line" display of a running stage. Only drawn when the
+ * engine talks to a terminal: redirected output stays clean for logs and scripts, and gets one
+ * plain line when an attempt starts instead, so a service's journal or a CI log shows what is
+ * running before the attempt ends.
  */
 public final class Progress implements AutoCloseable {
     private static final int WIDTH = 100;
@@ -37,6 +39,19 @@ public final class Progress implements AutoCloseable {
 
     public static AutoCloseable start(boolean interactive, PrintStream terminal, String stage, Supplier<String> lastLine) {
         return interactive ? new Progress(terminal, stage, lastLine) : () -> {};
+    }
+
+    /**
+     * The progress line on a terminal; elsewhere {@code started} (e.g. "talos: attempt 3 started,
+     * log logs/talos/...") printed once, now.
+     */
+    public static AutoCloseable start(boolean interactive, PrintStream terminal, String stage, String started,
+                                      Supplier<String> lastLine) {
+        if (!interactive) {
+            terminal.println(started);
+            terminal.flush();
+        }
+        return start(interactive, terminal, stage, lastLine);
     }
 
     @Override

@@ -84,6 +84,12 @@ public final class StageRunner {
         return candidate;
     }
 
+    /** The log as the other lines of a run name it: relative to the home (the folder that holds logs/). */
+    private static Path shown(Path logsDir, Path log) {
+        Path home = logsDir.toAbsolutePath().getParent();
+        return home == null ? log : home.relativize(log.toAbsolutePath());
+    }
+
     public StageResult run(StageSpec stage, int attempt, Path logsDir, Cancellation cancellation) throws IOException {
         return run(stage, attempt, logsDir, cancellation, pgid -> { });
     }
@@ -98,7 +104,8 @@ public final class StageRunner {
         long startNanos = System.nanoTime();
         LineTracker tracker = new LineTracker();
         try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(log, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE));
-             AutoCloseable progress = Progress.start(options.interactive(), options.console(), stage.name(), tracker::lastLine)) {
+             AutoCloseable progress = Progress.start(options.interactive(), options.console(), stage.name(),
+                     stage.name() + ": attempt " + attempt + " started, log " + shown(logsDir, log), tracker::lastLine)) {
             List<OutputStream> sinks = new ArrayList<>(List.of(file, tracker));
             if (options.verbose()) {
                 sinks.add(new NonClosing(options.console()));
