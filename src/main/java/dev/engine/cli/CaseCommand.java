@@ -18,10 +18,17 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "case", mixinStandardHelpOptions = true,
         description = {
-            "Build the v1 case file the model would be sent for a stage's failure, without sending it.",
-            "It is redacted and held under CASE_TOKEN_BUDGET exactly as a real escalation's; it is written",
-            "to escalations/<stage>_<ts>_case_v1_preview.md (the _preview suffix: it was never sent) and its",
-            "path and token count are printed. The failure is the stage's last log unless --log names one.",
+            "Build a stage's case file for the model, without sending it.",
+            "",
+            "It is the v1 case file, redacted and held under CASE_TOKEN_BUDGET exactly as a real escalation's. It "
+                    + "is written to escalations/<stage>_<ts>_case_v1_preview.md (the _preview suffix: it was never "
+                    + "sent), and its path and token count are printed. The failure is the stage's last log unless "
+                    + "--log names one.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine case talos",
+            "  engine case talos --log logs/talos/talos_20261206-190947_attempt3.log",
         })
 final class CaseCommand implements Callable<Integer> {
     @ParentCommand

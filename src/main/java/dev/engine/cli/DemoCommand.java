@@ -22,14 +22,22 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "A self-contained offline demo in a temporary git workspace with fake qm/talosctl/kubectl.",
-            "The talos stage fails (wrong control plane port in a config file). The failures get one",
-            "fingerprint although their noise differs; a demo executor looks twice and finds no fix; the",
-            "engine escalates a redacted case file to a STAND-IN model (a loopback server replaying two",
-            "recorded answers: a diagnostics request, one command of which is refused, then a patch).",
-            "The patch is checked and committed to the AI branch, the stage re-runs against it and goes",
-            "green, and `review` lists the commit for a human. Touches nothing outside the temporary",
-            "folder and needs no network.",
+            "Run an offline demo of the engine in a temporary workspace.",
+            "",
+            "The workspace is a temporary git repository with fake qm, talosctl and kubectl. The talos stage fails "
+                    + "(wrong control plane port in a config file). The failures get one fingerprint although their "
+                    + "noise differs; a demo executor looks twice and finds no fix; the engine escalates a redacted "
+                    + "case file to a STAND-IN model (a loopback server replaying two recorded answers: a diagnostics "
+                    + "request, one command of which is refused, then a patch). The patch is checked and committed to "
+                    + "the AI branch, the stage re-runs against it and goes green, and `review` lists the commit for a "
+                    + "human.",
+            "",
+            "It touches nothing outside the temporary folder and needs no network.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine demo",
+            "  engine demo --keep      keep the workspace to look around in it",
         })
 final class DemoCommand implements Callable<Integer> {
     private static final List<String> FILES = List.of(

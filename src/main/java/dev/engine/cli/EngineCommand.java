@@ -15,18 +15,27 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {
             "Drives a git repository of homelab infrastructure to green, stage by stage.",
             "",
-            "A stage is a command from context_map.yaml. When it fails the engine fingerprints the",
-            "error, lets the local executor try a fix while the failure is new, then gives up or",
-            "escalates. State lives in the home's state/ folder; every decision is in state/audit.jsonl.",
+            "A stage is a command from context_map.yaml. When it fails, the engine fingerprints the error, lets the "
+                    + "local executor try a fix while the failure is new, then gives up or escalates to a model. Fixes "
+                    + "land as commits on the AI branch for a human to review. State lives in the home's state/ folder; "
+                    + "every decision is in state/audit.jsonl.",
         },
-        footerHeading = "%nExit codes:%n",
+        footerHeading = "%nExamples:%n",
         footer = {
-            "  0  success; all requested stages green (also after a clean stop by SIGTERM/SIGINT)",
+            "  engine validate                 check configuration, tools and git first",
+            "  engine run all                  converge every stage in dependency order",
+            "  engine status -w                follow the stages as they change",
+            "  engine review                   the AI commits waiting for a human",
+            "  engine report talos > inc.md    the talos stage's last incident",
+            "  source <(engine completion bash)",
+            "",
+            "Exit codes:",
+            "  0  success: all requested stages green (also after a stop by a signal)",
             "  1  a stage is not green (failed, give_up)",
             "  2  usage or configuration error (the message names file, line and field)",
             "  3  another engine holds the lock on this home",
             "",
-            "The bash loop's spellings `engine <stage> --reset` and `engine --reset <stage>` also work.",
+            "Also accepted: `engine <stage> --reset` and `engine --reset <stage>`.",
         })
 // The subcommands are registered by Subcommands, not listed here: see why there.
 public final class EngineCommand implements Runnable {

@@ -18,11 +18,18 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "hash", mixinStandardHelpOptions = true,
         description = {
-            "Print the fingerprint of a log, the hash its failures are counted by.",
-            "It hashes the last LOG_TAIL_LINES (100) non-empty lines after timestamps, durations, addresses,",
-            "ephemeral ports, ids, pod suffixes, PIDs, restart and retry counters and temp paths are",
-            "normalized, and repeated lines or rounds of lines are collapsed. Service ports (below 32768)",
-            "and exit codes are kept. Only the end of the file is read.",
+            "Print a log's fingerprint, the hash its failures are counted by.",
+            "",
+            "It hashes the last LOG_TAIL_LINES (100) non-empty lines after timestamps, durations, addresses, "
+                    + "ephemeral ports, ids, pod suffixes, PIDs, restart and retry counters and temp paths are "
+                    + "normalized, and repeated lines or rounds of lines are collapsed. Service ports (below 32768) "
+                    + "and exit codes are kept. Only the end of the file is read.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine hash logs/talos/talos_20261206-190947_attempt3.log",
+            "  engine hash --explain a.log     which tokens were normalized, line by line",
+            "  diff <(engine hash --explain a.log) <(engine hash --explain b.log)",
         })
 final class HashCommand implements Callable<Integer> {
     /** A raw line longer than this is cut when shown: it is context, the normalized line is the point. */

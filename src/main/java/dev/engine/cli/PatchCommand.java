@@ -26,7 +26,17 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 @Command(name = "patch", mixinStandardHelpOptions = true,
-        description = "Check unified diffs against the safety invariants (DESIGN.md §6 I2-I5, I8).",
+        description = {
+            "Check unified diffs against the safety rules, or commit them.",
+            "",
+            "The rules are those of DESIGN.md §6 (I2-I5, I8): protected files, paths, size and secrets. "
+                    + "`patch check` only reports; `patch apply` commits an acceptable diff to the AI branch for review.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine patch check fix.diff --stage talos",
+            "  engine patch apply fix.diff --stage talos -m \"talos: use port 6443\"",
+        },
         subcommands = {PatchCommand.Check.class, PatchCommand.Apply.class})
 final class PatchCommand implements Runnable {
     @ParentCommand
@@ -42,13 +52,21 @@ final class PatchCommand implements Runnable {
 
     @Command(name = "check", mixinStandardHelpOptions = true,
             description = {
-                "Validate a unified diff without writing anything: protected and repository-control files",
-                "(.git*, .github/, .envrc, .sops.yaml and what it covers), new top-level directories, path",
-                "traversal, symlinks, look-alike and non-ASCII names, renames, binary and mode changes,",
-                "deletions, redaction placeholders in added lines, at most 60 changed lines and 5 files, and",
-                "that every hunk applies to exactly one place. Every violation is listed. The diff is checked",
-                "against the AI branch tip when it exists, else against main (never the checked-out branch).",
+                "Check a unified diff against the safety rules, writing nothing.",
+                "",
+                "It checks protected and repository-control files (.git*, .github/, .envrc, .sops.yaml and what it "
+                        + "covers), new top-level directories, path traversal, symlinks, look-alike and non-ASCII "
+                        + "names, renames, binary and mode changes, deletions, redaction placeholders in added lines, "
+                        + "at most 60 changed lines and 5 files, and that every hunk applies to exactly one place. "
+                        + "Every violation is listed. The diff is checked against the AI branch tip when it exists, "
+                        + "else against main (never the checked-out branch).",
+                "",
                 "Exit 0: the patch is acceptable; 1: it would be refused; 2: unreadable input.",
+            },
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  engine patch check fix.diff",
+                "  git diff > fix.diff && engine patch check fix.diff --stage talos",
             })
     static final class Check implements Callable<Integer> {
         @ParentCommand
@@ -123,11 +141,17 @@ final class PatchCommand implements Runnable {
 
     @Command(name = "apply", mixinStandardHelpOptions = true,
             description = {
-                "Check a unified diff exactly as `patch check` does, then commit it to the AI branch",
-                "(created at main on first use, whatever branch is checked out). main, HEAD, the index and",
-                "the working tree are not touched; a human reviews the commit with `engine review`. A copy",
-                "of the diff (redacted) is kept in the home's patches/ folder and named in the commit.",
-                "Exit 1 when refused.",
+                "Check a unified diff, then commit it to the AI branch.",
+                "",
+                "It is checked exactly as by `patch check`, then committed to the AI branch (created at main on "
+                        + "first use, whatever branch is checked out). main, HEAD, the index and the working tree are "
+                        + "not touched; a human reviews the commit with `engine review`. A copy of the diff (redacted) "
+                        + "is kept in the home's patches/ folder and named in the commit. Exit 1 when refused.",
+            },
+            footerHeading = "%nExamples:%n",
+            footer = {
+                "  engine patch apply fix.diff --stage talos -m \"talos: use port 6443\"",
+                "  engine review                  then review the commit it made",
             })
     static final class Apply implements Callable<Integer> {
         private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");

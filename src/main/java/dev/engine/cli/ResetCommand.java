@@ -15,9 +15,17 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "reset", mixinStandardHelpOptions = true,
         description = {
-            "Put stages back to idle: status, error counters, API budgets and the attempt counter of",
-            "each named stage are cleared (logs and the audit trail are kept). Needed after give_up.",
-            "Also spelled `engine <stage> --reset` and `engine --reset <stage>`.",
+            "Put stages back to idle, clearing their counters and budgets.",
+            "",
+            "Status, error counters, API budgets and the attempt counter of each named stage are cleared; logs and "
+                    + "the audit trail are kept. Needed after give_up. Also spelled `engine <stage> --reset` and "
+                    + "`engine --reset <stage>`.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine reset talos",
+            "  engine reset all",
+            "  engine talos --reset     the bash loop's spelling",
         })
 final class ResetCommand implements Callable<Integer> {
     @ParentCommand

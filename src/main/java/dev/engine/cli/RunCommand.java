@@ -16,12 +16,22 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "run", mixinStandardHelpOptions = true,
         description = {
-            "Converge the named stages, or all of them in dependency order (stopping at the first that is not green).",
-            "Each attempt's output goes to logs/<stage>/<stage>_<yyyyMMdd-HHmmss>_attempt<N>.log.",
-            "A failure is fingerprinted and counted; while a fingerprint is new (fewer than",
-            "EXECUTOR_RETRY_THRESHOLD attempts) the executor may try a fix and the stage is re-run;",
-            "after that the failure is escalated, or the stage becomes give_up with the reason.",
-            "give_up stages are not run until `engine reset <stage>`.",
+            "Converge the named stages, or all of them in dependency order.",
+            "",
+            "`all` stops at the first stage that is not green. Each attempt's output goes to "
+                    + "logs/<stage>/<stage>_<yyyyMMdd-HHmmss>_attempt<N>.log. A failure is fingerprinted and counted. "
+                    + "While a fingerprint is new (fewer than EXECUTOR_RETRY_THRESHOLD attempts) the executor may try a "
+                    + "fix and the stage is re-run; after that the failure is escalated to the model, or the stage "
+                    + "becomes give_up with the reason.",
+            "",
+            "give_up stages are not run until `engine reset <stage>`. On a terminal a progress line shows the "
+                    + "elapsed time and the stage's last output line; elsewhere one line says when each attempt starts.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine run talos",
+            "  engine run all",
+            "  engine run vms talos --verbose     with the stages' output on the terminal",
         })
 final class RunCommand implements Callable<Integer> {
     @ParentCommand

@@ -24,10 +24,18 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "validate", mixinStandardHelpOptions = true,
         description = {
-            "Check context_map.yaml (every problem with file, line and field), settings, master_memo.md,",
-            "the tools stages need on PATH (talosctl, kubectl, each stage command), the git state of the",
-            "workspace and whether OPENAI_API_KEY is set (its value is never printed).",
+            "Check configuration, tools and git state before a run.",
+            "",
+            "It checks context_map.yaml (every problem with file, line and field), settings, master_memo.md, the "
+                    + "tools stages need on PATH (talosctl, kubectl, each stage command), the sandbox, the git state of "
+                    + "the workspace and whether OPENAI_API_KEY is set (its value is never printed).",
+            "",
             "Exit 0: fine (warnings allowed); 1: something a run would trip over; 2: configuration errors.",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine validate",
+            "  engine --workspace ~/homelab validate",
         })
 final class ValidateCommand implements Callable<Integer> {
     @ParentCommand

@@ -40,9 +40,11 @@ import picocli.CommandLine.ParentCommand;
 
 @Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
-            "Long-running: converge every stage as `run all` does, then keep the stages green. Each cycle walks the "
-                    + "stages in dependency order; a stage that is not green holds back, for that cycle, the stages that "
-                    + "depend on it (a stage without depends_on depends on every stage before it).",
+            "Converge every stage, then keep them green until stopped.",
+            "",
+            "Each cycle walks the stages in dependency order, as `run all` does; a stage that is not green holds "
+                    + "back, for that cycle, the stages that depend on it (a stage without depends_on depends on every "
+                    + "stage before it).",
             "",
             "Drift: every interval, green stages get their success_checks re-run. A failing check makes the stage "
                     + "failed with reason `drift: <check> exited N` (audit event drift, a notification, the checks' output "
@@ -59,23 +61,27 @@ import picocli.CommandLine.ParentCommand;
                     + "honoured too. context_map.yaml is read once, at start: restart watch after editing it.",
             "",
             "HTTP endpoints (GET only, no authentication; loopback unless --allow-remote):",
-            "  /healthz     200 `ok` while the process lives",
-            "  /readyz      200 when state is readable and the lock is held,",
-            "               else 503 and why",
-            "  /api/status  the `engine status --json` document plus a `watch` object",
-            "               (cycles, next cycle, backoff per stage)",
-            "  /metrics     Prometheus text format: engine_stage_status,",
-            "               engine_stage_attempts_total, engine_api_calls_total,",
-            "               engine_api_tokens_total, engine_patches_total,",
-            "               engine_stage_last_run_timestamp_seconds,",
-            "               engine_stage_last_run_duration_seconds,",
-            "               engine_watch_cycles_total, engine_drift_total",
+            "  /healthz: 200 `ok` while the process lives.",
+            "  /readyz: 200 when state is readable and the lock is held, else 503 and why.",
+            "  /api/status: the `engine status --json` document plus a `watch` object (cycles, next cycle, backoff "
+                    + "per stage).",
+            "  /metrics: Prometheus text format (engine_stage_status, engine_stage_attempts_total, "
+                    + "engine_api_calls_total, engine_api_tokens_total, engine_patches_total, "
+                    + "engine_stage_last_run_timestamp_seconds, engine_stage_last_run_duration_seconds, "
+                    + "engine_watch_cycles_total, engine_drift_total).",
             "",
             "Notifications: with notify_webhook_url set (in the engine: block of context_map.yaml, or as "
                     + "NOTIFY_WEBHOOK_URL) a JSON POST {event, stage, reason, time, host} goes out on give_up, drift, "
                     + "and when new AI commits wait for review (event review_pending); up to 3 tries from a background "
                     + "thread. A failure is reported on stderr and as audit event notify_failed, never fatal. "
                     + "(A top-level `notify:` block in context_map.yaml is not read.)",
+        },
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  engine watch",
+            "  engine watch --interval 1m --listen 127.0.0.1:9090",
+            "  curl -s 127.0.0.1:8787/api/status | jq '.stages[] | {name, status}'",
+            "  systemctl --user stop engine-watch    SIGTERM: stops cleanly, exit 0",
         })
 final class WatchCommand implements Callable<Integer> {
     @ParentCommand
