@@ -12,8 +12,8 @@ import dev.engine.executor.ExecutorRequest;
 import dev.engine.fingerprint.Fingerprinter;
 import dev.engine.reconcile.Observation.Attempt;
 import dev.engine.stage.Cancellation;
+import dev.engine.stage.Attempts;
 import dev.engine.stage.StageResult;
-import dev.engine.stage.StageRunner;
 import dev.engine.state.ErrorRecord;
 import dev.engine.state.StageInfo;
 import dev.engine.state.StageStatus;
@@ -39,12 +39,12 @@ public final class ConvergenceLoop {
      * @param beforeAttempt brings the directory the stage runs in up to the AI branch tip, so a fix
      *                      committed a moment ago is what the next attempt runs
      */
-    public record Parts(StateStore state, AuditLog audit, StageRunner runner, Fingerprinter fingerprinter,
+    public record Parts(StateStore state, AuditLog audit, Attempts runner, Fingerprinter fingerprinter,
                         Executor executor, Escalator escalator, Clock clock, Cancellation cancellation,
                         PrintStream out, Path logsDir, Path home, List<String> allStages, BeforeAttempt beforeAttempt,
                         Holds holds) {
         /** Without a review gate (tests of the loop that land no code). */
-        public Parts(StateStore state, AuditLog audit, StageRunner runner, Fingerprinter fingerprinter,
+        public Parts(StateStore state, AuditLog audit, Attempts runner, Fingerprinter fingerprinter,
                      Executor executor, Escalator escalator, Clock clock, Cancellation cancellation,
                      PrintStream out, Path logsDir, Path home, List<String> allStages, BeforeAttempt beforeAttempt) {
             this(state, audit, runner, fingerprinter, executor, escalator, clock, cancellation, out, logsDir, home, allStages,
