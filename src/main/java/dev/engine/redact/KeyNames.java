@@ -33,6 +33,13 @@ final class KeyNames {
     };
 
     /**
+     * Last words that make a name secret on their own: {@code DB_PASS}, {@code GITHUB_PAT},
+     * {@code registry_creds}, {@code SENTRY_DSN} (its key is in the URL), {@code root_pw},
+     * {@code wifi_psk}.
+     */
+    private static final Set<String> STRONG_LAST_WORDS = Set.of("pass", "pat", "creds", "dsn", "pwd", "pw", "psk");
+
+    /**
      * First words of names that carry a secret's suffix but hold a count, a switch or a reference
      * to a secret: {@code existingSecret}, {@code max_token}, {@code createSecret}.
      */
@@ -76,8 +83,8 @@ final class KeyNames {
             }
         }
         String last = lastWord(rawName);
-        if (last.equals("pass")) {
-            return Strength.STRONG;
+        if (STRONG_LAST_WORDS.contains(last) && !n.equals("pwd")) {
+            return Strength.STRONG; // PWD alone is the shell's working directory
         }
         if (n.endsWith("publickey")) {
             return Strength.NONE;
@@ -101,30 +108,32 @@ final class KeyNames {
         if (classify(name) != Strength.NONE) {
             return true;
         }
+        // the names the earlier measurement let through: GITHUB_PAT, *_WEBHOOK*, OP_SESSION_*, *_CREDS, SENTRY_DSN
         return u.contains("SECRET") || u.contains("CREDENTIAL") || u.contains("PASSWORD") || u.contains("PRIVATE")
-                || u.endsWith("_TOKEN") || u.endsWith("_KEY") || u.endsWith("_PASS") || u.endsWith("_PWD")
-                || u.endsWith("_AUTH");
+                || u.contains("WEBHOOK") || u.contains("TOKEN") || u.contains("PASSWD") || u.contains("APIKEY")
+                || u.startsWith("OP_SESSION") || u.contains("_CREDS") || u.startsWith("CREDS_") || u.endsWith("DSN")
+                || u.endsWith("_PAT") || u.startsWith("PAT_") || u.contains("_PAT_") || u.contains("COOKIE")
+                || u.endsWith("_KEY") || u.contains("_KEY_") || u.endsWith("_PASS") || u.endsWith("_PWD") || u.endsWith("_PW")
+                || u.endsWith("_AUTH") || u.endsWith("_PSK") || u.contains("CONNECTION_STRING");
     }
 
-    /** Placeholder kind for a value found under this name. */
-    static String kindOf(String rawName, boolean configFile) {
-        String n = normalize(rawName);
-        if (n.startsWith("aws") || n.contains("awssecret") || n.contains("awsaccess")) {
-            return "aws-key";
+    /**
+     * Whether {@code value}, found under a name of strength {@code st}, is a secret: not a
+     * placeholder or reference, not the name itself ({@code password=password}), not a path for a
+     * key-named field, and key material if the name alone does not make it one.
+     */
+    static boolean isSecretValue(String name, String value, Strength st) {
+        if (st == Strength.NONE || isTrivial(value)) {
+            return false;
         }
-        if (n.endsWith("pass") || n.endsWith("password") || n.endsWith("passwd") || n.endsWith("passphrase")) {
-            return "password";
+        String bare = value.endsWith(";") || value.endsWith(",") ? value.substring(0, value.length() - 1) : value;
+        if (name != null && (bare.equalsIgnoreCase(name) || bare.equalsIgnoreCase(lastWord(name)))) {
+            return false; // password = password: a variable passed on, or a documentation example
         }
-        if (n.endsWith("token") || n.endsWith("authorization") || n.equals("auth")) {
-            return "token";
+        if (name != null && normalize(name).endsWith("key") && looksLikePath(value)) {
+            return false; // client-key: /etc/kubernetes/pki/client.key
         }
-        if (n.endsWith("privatekey") || n.endsWith("keydata") || n.endsWith("clientkey") || (configFile && n.equals("key"))) {
-            return "private-key";
-        }
-        if (n.endsWith("key")) {
-            return "key";
-        }
-        return "secret";
+        return st == Strength.STRONG || looksLikeKeyMaterial(value);
     }
 
     static String normalize(String rawName) {

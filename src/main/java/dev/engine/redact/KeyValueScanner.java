@@ -20,9 +20,54 @@ final class KeyValueScanner {
     /** A .env file: any variable whose value looks like key material is redacted too. */
     private final boolean envFile;
 
+    /** Whether values of other names are checked for randomness (layer 5). */
+    private final boolean entropy;
+
     KeyValueScanner(boolean configFile, boolean envFile) {
+        this(configFile, envFile, true);
+    }
+
+    KeyValueScanner(boolean configFile, boolean envFile, boolean entropy) {
         this.configFile = configFile;
         this.envFile = envFile;
+        this.entropy = entropy;
+    }
+
+    /** {@code ${NAME...} } or {@code $NAME}: the name is a shell variable being expanded. */
+    private static boolean isShellExpansion(String t, int ls, int nameStart) {
+        if (nameStart > ls && t.charAt(nameStart - 1) == '$') {
+            return true;
+        }
+        return nameStart - 1 > ls && t.charAt(nameStart - 1) == '{' && t.charAt(nameStart - 2) == '$';
+    }
+
+    /**
+     * A value under a name that says nothing, checked for randomness. Read at most
+     * {@link EntropyRule#MAX_LENGTH} characters ahead, so {@code a=a=a=...} stays linear.
+     */
+    private static void randomValue(String t, int sep, int ce, int nameStart, int nameEnd, List<Span> out) {
+        int v = skipBlanks(t, sep + 1, ce);
+        char q = v < ce ? t.charAt(v) : 0;
+        if (q == '"' || q == '\'') {
+            v++;
+        }
+        int lim = Math.min(ce, v + EntropyRule.MAX_LENGTH + 1);
+        int e = v;
+        while (e < lim && EntropyRule.isValueChar(t.charAt(e))) {
+            if (t.charAt(e) == '=' && e + 1 < ce && t.charAt(e + 1) != '=' && EntropyRule.isValueChar(t.charAt(e + 1))) {
+                break; // password=x inside the value: another pair, not base64 padding
+            }
+            e++;
+        }
+        if (e == lim && lim < ce) {
+            return; // too long to be a token
+        }
+        if (e < ce && !endsPlainValue(t.charAt(e)) && t.charAt(e) != ':' && !(t.charAt(e) == '\\')) {
+            return; // the random-looking part is only the start of a longer word
+        }
+        if (e - v >= EntropyRule.MIN_LENGTH && EntropyRule.isRandomSecret(t.substring(nameStart, nameEnd), t.substring(v, e))) {
+            out.add(new Span(v, e, Span.Layer.ENTROPY));
+        }
     }
 
     private record LineKey(int nameStart, int nameEnd, int sep, boolean jsonQuoted) {}
@@ -87,22 +132,28 @@ final class KeyValueScanner {
                 nameStart = r[0];
                 nameEnd = r[1];
             }
-            if (!lineStart && !secretData && !KeyNames.mayBeSecretName(t.charAt(nameEnd - 1))) {
-                continue; // cheap test first: most separators in logs follow timestamps and plain fields
+            if (isShellExpansion(t, ls, nameStart)) {
+                continue; // ${CF_API_TOKEN:0:4}, ${SSH_PASS:+*****}: code operating on a variable, not a value
             }
-            String name = t.substring(nameStart, nameEnd);
-            KeyNames.Strength st = strength(name, lineStart, c, secretData);
-            if (st == KeyNames.Strength.NONE || !separatorOk(t, i, ce, c, lineStart)) {
+            boolean maySecret = lineStart || secretData || KeyNames.mayBeSecretName(t.charAt(nameEnd - 1));
+            String name = maySecret ? t.substring(nameStart, nameEnd) : null;
+            KeyNames.Strength st = maySecret ? strength(name, lineStart, c, secretData) : KeyNames.Strength.NONE;
+            if (!separatorOk(t, i, ce, c, lineStart)) {
+                continue;
+            }
+            if (st == KeyNames.Strength.NONE) {
+                if (entropy) {
+                    randomValue(t, i, ce, nameStart, nameEnd, out);
+                }
                 continue;
             }
             int v = skipBlanks(t, i + 1, ce);
             if (v >= ce) {
                 continue; // YAML nested mapping or nothing
             }
-            String kind = secretData ? "secret" : KeyNames.kindOf(name, configFile);
             boolean yaml = lineStart && c == ':' && !lk.jsonQuoted();
             if (yaml && isBlockIndicator(t, v, ce)) {
-                return blockScalar(t, ls, fs, ce, st, kind, out);
+                return blockScalar(t, ls, fs, ce, st, out);
             }
             if (!lineStart && insideStringLiteral(t, ls, nameStart, nameEnd, v)) {
                 continue; // out.println("OPENAI_API_KEY: " + state): the quote ends the literal
@@ -116,8 +167,8 @@ final class KeyValueScanner {
             // "invalid token: context deadline exceeded" is a message, not a value
             boolean prose = !lineStart && c == ':' && !val.quoted() && KeyNames.isProseWord(s);
             boolean code = !val.quoted() && !yaml && isCode(t, val, ce, c, nameEnd, i);
-            if (!prose && !code && isSecretValue(name, s, st)) {
-                out.add(new Span(val.start(), val.end(), kind, Span.FIELD));
+            if (!prose && !code && KeyNames.isSecretValue(name, s, st)) {
+                out.add(new Span(val.start(), val.end(), Span.Layer.FIELD));
             }
         }
         return -1;
@@ -135,20 +186,6 @@ final class KeyValueScanner {
             return KeyNames.Strength.STRONG;
         }
         return st;
-    }
-
-    private boolean isSecretValue(String name, String s, KeyNames.Strength st) {
-        if (KeyNames.isTrivial(s)) {
-            return false;
-        }
-        String bare = s.endsWith(";") || s.endsWith(",") ? s.substring(0, s.length() - 1) : s;
-        if (bare.equalsIgnoreCase(name) || bare.equalsIgnoreCase(KeyNames.lastWord(name))) {
-            return false; // password = password: a variable passed on, or a documentation example
-        }
-        if (KeyNames.normalize(name).endsWith("key") && KeyNames.looksLikePath(s)) {
-            return false; // client-key: /etc/kubernetes/pki/client.key
-        }
-        return st == KeyNames.Strength.STRONG || KeyNames.looksLikeKeyMaterial(s);
     }
 
     private static boolean separatorOk(String t, int i, int ce, char c, boolean lineStart) {
@@ -316,6 +353,9 @@ final class KeyValueScanner {
         int e = v;
         boolean envLine = lineStart && sep == '=';
         while (e < ce && !(envLine ? Character.isWhitespace(t.charAt(e)) || Character.isSpaceChar(t.charAt(e)) : endsPlainValue(t.charAt(e)))) {
+            if (!envLine && t.charAt(e) == '\\' && e + 1 < ce && "nrt\"".indexOf(t.charAt(e + 1)) >= 0) {
+                break; // CF_Token=x\nCF_Account_ID=y: a JSON-escaped line break ends the value
+            }
             e++;
         }
         return new Value(v, e, e, false);
@@ -411,7 +451,7 @@ final class KeyValueScanner {
      * {@code password: |} followed by more-indented lines: all of them are the value. Each line is
      * replaced on its own later, so line numbers stay as they were.
      */
-    private int blockScalar(String t, int ls, int fs, int ce, KeyNames.Strength st, String kind, List<Span> out) {
+    private int blockScalar(String t, int ls, int fs, int ce, KeyNames.Strength st, List<Span> out) {
         int keyIndent = fs - ls;
         int n = t.length();
         int p = ce < n && t.charAt(ce) == '\r' ? ce + 2 : ce + 1;
@@ -445,7 +485,7 @@ final class KeyValueScanner {
                 ? !KeyNames.isTrivial(content)
                 : KeyNames.looksLikeKeyMaterial(content.replaceAll("\\s+", ""));
         if (secret) {
-            out.add(new Span(first, last, kind, Span.FIELD));
+            out.add(new Span(first, last, Span.Layer.FIELD));
         }
         return after;
     }
@@ -488,6 +528,8 @@ final class KeyValueScanner {
             return false;
         }
         String kind = l.substring(5).strip();
+        int hash = kind.indexOf(" #");
+        kind = hash < 0 ? kind : kind.substring(0, hash).strip(); // kind: Secret # sealed later
         return kind.equals("Secret") || kind.equals("\"Secret\"") || kind.equals("'Secret'");
     }
 
