@@ -201,7 +201,7 @@ final class CommandLineScanner {
     /** Words that start a command with secret arguments of its own; a line without any is skipped. */
     private static final List<String> TOOL_WORDS = List.of("curl", "mysql", "mariadb", "redis-cli", "valkey-cli", "keydb-cli",
             "sshpass", "ipmitool", "smbclient", "rpcclient", "smbmap", "smbcacls", "net ", "ssh-keygen", "openssl", "htpasswd",
-            "vault", "bao ", "cloudflared", "mc ", "echo", "printf", "mongo", "login");
+            "vault", "bao ", "cloudflared", "unseal", "mc ", "echo", "printf", "mongo", "login");
 
     /** Tool conventions, command by command (a line, joined with its {@code \\}-continuations). */
     private static void tools(String t, List<Span> out) {
@@ -307,7 +307,10 @@ final class CommandLineScanner {
                 shortOption(t, args, "-K", out, (char) 0);
             }
             case "htpasswd" -> htpasswd(t, args, out);
-            case "vault", "bao" -> positionalAfter(t, args, "login", out);
+            case "vault", "bao" -> {
+                positionalAfter(t, args, "login", out);
+                positionalAfter(t, args, "unseal", out);
+            }
             case "cloudflared" -> positionalAfter(t, args, "install", out);
             case "mc" -> minioAlias(t, args, out);
             case "echo", "printf" -> echoIntoStdin(t, tokens, i, end, out);
@@ -416,7 +419,8 @@ final class CommandLineScanner {
             if (args.get(j).text(t).equals(verb)) {
                 Token v = args.get(j + 1);
                 String w = v.text(t);
-                if (!w.startsWith("-") && w.indexOf('=') < 0 && w.length() >= 8) {
+                int eq = w.indexOf('=');
+                if (!w.startsWith("-") && (eq < 0 || w.substring(eq).chars().allMatch(c -> c == '=')) && w.length() >= 8) {
                     addValue(t, v.innerStart(t), v.innerEnd(t), out);
                 }
                 return;
@@ -611,8 +615,13 @@ final class CommandLineScanner {
         int vs = p;
         int ve;
         if (p < le && t.charAt(p) == '[') {
-            vs = p + 1; // Go: map[Authorization:[Bearer x]]
-            ve = t.indexOf(']', vs);
+            vs = p + 1; // Go: map[Authorization:[Bearer x]]; JSON: "Cookie":["a=b; c=d"]
+            if (vs < le && (t.charAt(vs) == '"' || t.charAt(vs) == '\'')) {
+                char q = t.charAt(vs++);
+                ve = t.indexOf(q, vs);
+            } else {
+                ve = t.indexOf(']', vs);
+            }
             ve = ve < 0 || ve > le ? le : ve;
         } else if (p < le && (t.charAt(p) == '"' || t.charAt(p) == '\'')) {
             char q = t.charAt(p);

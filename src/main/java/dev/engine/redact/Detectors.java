@@ -267,6 +267,7 @@ final class Detectors {
         List<Span> local = new ArrayList<>();
         new KeyValueScanner(hints.configFile(), hints.envFile()).scan(v.text, local);
         PairRules.scan(v.text, local);
+        TableRule.scan(v.text, local);
         if (hints.secretFile()) {
             SecretFileRule.scan(v.text, local);
         }

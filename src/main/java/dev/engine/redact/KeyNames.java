@@ -29,7 +29,12 @@ final class KeyNames {
     private static final String[] STRONG_SUFFIXES = {
         "password", "passwd", "passphrase", "secret", "secretkey", "secretid", "token", "apikey",
         "privatekey", "accesskey", "clientkey", "encryptionkey", "signingkey", "masterkey", "sessionkey",
-        "authkey", "hmackey", "sharedkey", "keydata", "credential", "credentials", "authorization",
+        "authkey", "hmackey", "sharedkey", "keydata", "credential", "credentials", "authorization", "salt",
+    };
+
+    /** Suffixes of names whose value is the name of a Kubernetes Secret, not its content. */
+    private static final String[] REFERENCE_SUFFIXES = {
+        "credentialsecret", "credentialssecret", "tlssecret", "certsecret", "certificatesecret", "secretname", "secretref",
     };
 
     /**
@@ -75,6 +80,11 @@ final class KeyNames {
         String first = firstWord(rawName);
         if (NONE_FIRST_WORDS.contains(first) && first.length() < n.length()) {
             return Strength.NONE;
+        }
+        for (String ref : REFERENCE_SUFFIXES) {
+            if (n.endsWith(ref)) {
+                return Strength.NONE; // backupTargetCredentialSecret: minio names a Secret object
+            }
         }
         for (String s : STRONG_SUFFIXES) {
             if (n.endsWith(s)) {
@@ -134,6 +144,25 @@ final class KeyNames {
             return false; // client-key: /etc/kubernetes/pki/client.key
         }
         return st == Strength.STRONG || looksLikeKeyMaterial(value);
+    }
+
+    private static final String[] AUTH_SCHEMES = {"bearer ", "basic ", "token ", "digest ", "bot ", "apikey ", "sso-key "};
+
+    /** Where the credential starts in {@code Bearer x}, {@code Token x}: after the scheme word (0 if none). */
+    static int credentialStart(String value) {
+        for (String s : AUTH_SCHEMES) {
+            if (value.regionMatches(true, 0, s, 0, s.length())) {
+                int i = s.length();
+                while (i < value.length() && value.charAt(i) == ' ') {
+                    i++;
+                }
+                return i < value.length() ? i : 0;
+            }
+        }
+        if (value.regionMatches(true, 0, "PVEAPIToken=", 0, 12)) {
+            return value.lastIndexOf('=') + 1; // USER@REALM!TOKENID=SECRET
+        }
+        return 0;
     }
 
     static String normalize(String rawName) {

@@ -33,6 +33,23 @@ final class KeyValueScanner {
         this.entropy = entropy;
     }
 
+    /** {@code scheme://user[:password]@host...}. */
+    private static boolean isUrlWithUserinfo(String v) {
+        int p = v.indexOf("://");
+        if (p <= 0) {
+            return false;
+        }
+        for (int i = 0; i < p; i++) {
+            char c = v.charAt(i);
+            if (!Character.isLetterOrDigit(c) && c != '+' && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        int at = v.indexOf('@', p + 3);
+        int slash = v.indexOf('/', p + 3);
+        return at > p + 3 && (slash < 0 || at < slash);
+    }
+
     /** {@code ${NAME...} } or {@code $NAME}: the name is a shell variable being expanded. */
     private static boolean isShellExpansion(String t, int ls, int nameStart) {
         if (nameStart > ls && t.charAt(nameStart - 1) == '$') {
@@ -132,13 +149,17 @@ final class KeyValueScanner {
                 nameStart = r[0];
                 nameEnd = r[1];
             }
+            if (nameStart - 3 >= ls && t.startsWith("://", nameStart - 3)) {
+                continue; // https://user:password@host: the URL rule knows where the password ends
+            }
             if (isShellExpansion(t, ls, nameStart)) {
                 continue; // ${CF_API_TOKEN:0:4}, ${SSH_PASS:+*****}: code operating on a variable, not a value
             }
             boolean maySecret = lineStart || secretData || KeyNames.mayBeSecretName(t.charAt(nameEnd - 1));
             String name = maySecret ? t.substring(nameStart, nameEnd) : null;
             KeyNames.Strength st = maySecret ? strength(name, lineStart, c, secretData) : KeyNames.Strength.NONE;
-            if (!separatorOk(t, i, ce, c, lineStart)) {
+            boolean arrow = c == '=' && i + 1 < ce && t.charAt(i + 1) == '>' && nameEnd < i && (t.charAt(nameEnd) == '\'' || t.charAt(nameEnd) == '"');
+            if (!arrow && !separatorOk(t, i, ce, c, lineStart)) {
                 continue;
             }
             if (st == KeyNames.Strength.NONE) {
@@ -147,7 +168,7 @@ final class KeyValueScanner {
                 }
                 continue;
             }
-            int v = skipBlanks(t, i + 1, ce);
+            int v = skipBlanks(t, arrow ? i + 2 : i + 1, ce);
             if (v >= ce) {
                 continue; // YAML nested mapping or nothing
             }
@@ -164,6 +185,18 @@ final class KeyValueScanner {
             }
             resume = val.resume();
             String s = t.substring(val.start(), val.end());
+            int cred = KeyNames.credentialStart(s);
+            if (KeyNames.normalize(name).equals("pveapitoken")) {
+                int eq = s.lastIndexOf('=');
+                cred = eq + 1; // PVEAPIToken=USER@REALM!TOKENID=SECRET
+            }
+            if (cred > 0) {
+                val = new Value(val.start() + cred, val.end(), val.resume(), val.quoted());
+                s = s.substring(cred);
+            }
+            if (isUrlWithUserinfo(s)) {
+                continue; // https://key@host, postgres://user:pw@db: the URL rule takes just the userinfo
+            }
             // "invalid token: context deadline exceeded" is a message, not a value
             boolean prose = !lineStart && c == ':' && !val.quoted() && KeyNames.isProseWord(s);
             boolean code = !val.quoted() && !yaml && isCode(t, val, ce, c, nameEnd, i);
@@ -321,7 +354,7 @@ final class KeyValueScanner {
         if (q == '"') {
             int close = closingDoubleQuote(t, v + 1, ce);
             if (close >= 0) {
-                return new Value(v + 1, close, close + 1, true);
+                return new Value(skipAuthScheme(t, v + 1, close), close, close + 1, true); // "Bearer x": the credential
             }
             v++;
         } else if (q == '\\' && v + 1 < ce && t.charAt(v + 1) == '"') {
@@ -333,7 +366,7 @@ final class KeyValueScanner {
         } else if (q == '\'') {
             int close = closingSingleQuote(t, v + 1, ce);
             if (close >= 0) {
-                return new Value(v + 1, close, close + 1, true);
+                return new Value(skipAuthScheme(t, v + 1, close), close, close + 1, true);
             }
             v++;
         } else if (yaml && (q == '{' || q == '[')) {
@@ -352,6 +385,13 @@ final class KeyValueScanner {
         }
         int e = v;
         boolean envLine = lineStart && sep == '=';
+        if (envLine) {
+            while (e < ce && !Character.isWhitespace(t.charAt(e)) && !Character.isSpaceChar(t.charAt(e))) {
+                e++;
+            }
+            int end = e > v && t.charAt(e - 1) == ';' ? e - 1 : e; // A=b; next: the ; separates commands
+            return new Value(v, end, e, false);
+        }
         while (e < ce && !(envLine ? Character.isWhitespace(t.charAt(e)) || Character.isSpaceChar(t.charAt(e)) : endsPlainValue(t.charAt(e)))) {
             if (!envLine && t.charAt(e) == '\\' && e + 1 < ce && "nrt\"".indexOf(t.charAt(e + 1)) >= 0) {
                 break; // CF_Token=x\nCF_Account_ID=y: a JSON-escaped line break ends the value

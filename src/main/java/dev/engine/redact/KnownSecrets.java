@@ -199,15 +199,23 @@ public final class KnownSecrets {
                 boolean named = KeyNames.isSensitiveEnvName(name);
                 for (String line : value.split("\r?\n")) {
                     String v = line.strip();
+                    // a URL's secret is its userinfo or token path (SENTRY_DSN, SLACK_WEBHOOK_URL, DATABASE_URL):
+                    // the host around it is not, and stays readable where the URL is printed
+                    List<Span> parts = new ArrayList<>();
+                    if (v.contains("://")) {
+                        CommandLineScanner.scan(v, parts);
+                        TokenScanner.scan(v, parts);
+                        for (Span s : parts) {
+                            add(v.substring(s.start(), s.end()), "env:" + name, MIN_ENV_SECRET);
+                        }
+                    }
+                    if (!parts.isEmpty()) {
+                        continue;
+                    }
                     if (named && v.length() >= MIN_ENV_SECRET && !KeyNames.isTrivial(v) && !KeyNames.looksLikePath(v)) {
                         found.putIfAbsent(v, new Known(v, "env:" + name));
                     } else if (!named && !v.startsWith("/") && !v.startsWith("~") && EntropyRule.isRandomSecret("value", v)) {
                         found.putIfAbsent(v, new Known(v, "env:" + name));
-                    }
-                    List<Span> spans = new ArrayList<>();
-                    CommandLineScanner.scan(v, spans); // DATABASE_URL=postgres://app:PASSWORD@db/app
-                    for (Span s : spans) {
-                        add(v.substring(s.start(), s.end()), "env:" + name, MIN_ENV_SECRET);
                     }
                 }
             });

@@ -33,11 +33,14 @@ final class KnownValues {
 
     /** A known secret and its encodings: raw, JSON-escaped, URL-encoded, base64 at every alignment. */
     void add(String raw, String source) {
-        needles.putIfAbsent(raw, new Needle(null, null, source));
+        if (!needles.containsKey(raw)) {
+            needles.putIfAbsent(raw, new Needle(null, null, source));
+        }
         sources.putIfAbsent(raw, source);
         forms(raw).forEach((text, form) -> {
             if (text.length() >= MIN_ENCODED && !text.equals(raw)) {
-                needles.putIfAbsent(text, new Needle(raw, form, source));
+                // an encoding of a known value names that value, even if the encoded text was found on its own too
+                needles.merge(text, new Needle(raw, form, source), (old, now) -> old.identity() == null ? now : old);
             }
         });
     }

@@ -39,6 +39,8 @@ import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
  * <p>Positions come from the parser's marks (counted in code points, converted to chars).
  */
 final class StructuredScanner {
+    private static final java.util.regex.Pattern ENV_VALUE = java.util.regex.Pattern.compile("/env/[0-9]+/value$");
+
     /** Larger texts are left to the line rules: a parse of many megabytes costs more than it finds. */
     static final int MAX_PARSE = 2_000_000;
 
@@ -108,10 +110,12 @@ final class StructuredScanner {
             return false;
         }
         String chunk = t.substring(a, b);
-        Node root;
-        try {
-            root = yaml().compose(new StringReader(chunk));
-        } catch (RuntimeException | StackOverflowError notYaml) {
+        Node root = compose(chunk);
+        if (root == null && chunk.indexOf('\t') >= 0 && (t.charAt(first) == '{' || t.charAt(first) == '[')) {
+            chunk = chunk.replace('\t', ' '); // JSON indented with tabs (docker's config.json): not YAML, same positions
+            root = compose(chunk);
+        }
+        if (root == null) {
             return false;
         }
         if (!(root instanceof MappingNode) && !(root instanceof SequenceNode)) {
@@ -126,6 +130,14 @@ final class StructuredScanner {
 
     private static Yaml yaml() {
         return YAML.get();
+    }
+
+    private static Node compose(String chunk) {
+        try {
+            return yaml().compose(new StringReader(chunk));
+        } catch (RuntimeException | StackOverflowError notYaml) {
+            return null;
+        }
     }
 
     private static Yaml newYaml() {
@@ -302,6 +314,9 @@ final class StructuredScanner {
             }
             String seg = path.substring(path.lastIndexOf('/') + 1).replace("~1", "/").replace("~0", "~");
             KeyNames.Strength st = KeyNames.classify(seg);
+            if (ENV_VALUE.matcher(path).find()) {
+                st = KeyNames.Strength.STRONG; // /containers/0/env/1/value: the variable's name is not in the patch
+            }
             if (st == KeyNames.Strength.NONE && !KeyNames.isSensitiveEnvName(seg)) {
                 return;
             }
@@ -415,6 +430,9 @@ final class StructuredScanner {
             }
             String identity = null;
             String form = null;
+            if (!isBlock(s) && r[1] - r[0] == s.getValue().length()) {
+                r[0] += KeyNames.credentialStart(s.getValue()); // "Authorization": "Bearer x": the credential
+            }
             if (base64 && r[1] - r[0] == s.getValue().length()) {
                 identity = decoded(s.getValue());
                 form = identity == null ? null : "b64";

@@ -39,10 +39,13 @@ final class TokenScanner {
     private static final List<Rule> RULES = List.of(
             rule("anthropic-key", NOT_AFTER_ALNUM + "sk-ant-[a-z]{2,8}[0-9]{2}-[A-Za-z0-9_-]{32,}+", "sk-ant-"),
             rule("openai-key", "(?<![A-Za-z0-9_-])sk-(?:proj-|svcacct-|admin-|None-)?[A-Za-z0-9_-]{20,}+", KeyNames::looksRandom, "sk-"),
-            rule("github-token", NOT_AFTER_ALNUM + "(?:gh[pousr]_[A-Za-z0-9_.-]{30,}+|github_pat_[A-Za-z0-9_]{30,}+)",
+            // classic tokens: 36 alphanumerics (up to 255 announced); stateless ghs_ (2026-05) add . _ -
+            rule("github-token", NOT_AFTER_ALNUM + "(?:gh[pousr]_[A-Za-z0-9]{30,}+(?:[._-][A-Za-z0-9._-]{20,}+)?|github_pat_[A-Za-z0-9_]{30,}+)",
                     "ghp_", "gho_", "ghu_", "ghs_", "ghr_", "github_pat_"),
             rule("gitlab-token", NOT_AFTER_ALNUM
-                    + "(?:gl(?:pat|dt|rt|rtr|ptt|ft|imt|agent|oas|soat|cbt|ffct|wt|sst)-[A-Za-z0-9_.-]{20,}+|GR1348941[A-Za-z0-9_-]{20,}+)",
+                    // 20 characters, or the routable form <base64>.<2 digits>.<9 characters>
+                    + "(?:gl(?:pat|dt|rt|rtr|ptt|ft|imt|agent|oas|soat|cbt|ffct|wt|sst)-[A-Za-z0-9_-]{20,}+(?:\\.[0-9]{2}\\.[a-z0-9]{9})?"
+                    + "|GR1348941[A-Za-z0-9_-]{20,}+)",
                     "glpat-", "gldt-", "glrt-", "glrtr-", "glptt-", "glft-", "glimt-", "glagent-", "gloas-", "glsoat-", "glcbt-",
                     "glffct-", "glwt-", "glsst-", "GR1348941"),
             rule("slack-token", NOT_AFTER_ALNUM + "(?:xox[abposrce]|xoxe\\.xox[bp])-[A-Za-z0-9-]{10,}+", "xox"),
@@ -58,7 +61,7 @@ final class TokenScanner {
             // Vault before 1.10: s. + 24 base62, b.AAAAAQ... batch tokens; the dot must not follow a word
             rule("vault-token", "(?<![A-Za-z0-9_.-])(?:s\\.[A-Za-z0-9]{24}(?![A-Za-z0-9_.-])|b\\.AAAAAQ[A-Za-z0-9_-]{40,}+)",
                     s -> s.startsWith("b.") || mixed(s.substring(2)), "s.", "b.AAAAAQ"),
-            rule("docker-token", NOT_AFTER_ALNUM + "dckr_(?:pat|oat)_[A-Za-z0-9_-]{20,}+", "dckr_pat_", "dckr_oat_"),
+            rule("docker-token", NOT_AFTER_ALNUM + "dckr_(?:pat|oat)_[A-Za-z0-9_-]{27}(?![A-Za-z0-9_])", "dckr_pat_", "dckr_oat_"),
             rule("tailscale-key", NOT_AFTER_ALNUM + "tskey-[A-Za-z0-9_-]{16,}+", "tskey-"),
             rule("age-key", NOT_AFTER_ALNUM + "AGE-SECRET-KEY-1[0-9A-Z]{40,}+", "AGE-SECRET-KEY-1"),
             rule("age-key", NOT_AFTER_ALNUM + "AGE-PLUGIN-[A-Z0-9-]+-1[0-9A-Z]{20,}+", "AGE-PLUGIN-"),
@@ -174,8 +177,9 @@ final class TokenScanner {
 
     /**
      * A token a terminal or log shipper wrapped: the run of token characters that ends a line,
-     * joined with the run that starts the next (after its indentation), is checked as one. Only
-     * matches across the join count: the others were found on the lines themselves.
+     * joined with the runs that start the next lines (after their indentation, as long as each
+     * fills its line, up to 8 lines), is checked as one. Only matches across the first join count:
+     * the others were found on the lines themselves.
      */
     private static void scanWrapped(String t, List<Span> out) {
         int n = t.length();
@@ -188,31 +192,50 @@ final class TokenScanner {
             if (le - ls < 4) {
                 continue;
             }
-            int rs = nl + 1;
-            while (rs < n && (t.charAt(rs) == ' ' || t.charAt(rs) == '\t')) {
-                rs++;
+            List<int[]> segments = new java.util.ArrayList<>();
+            segments.add(new int[] {ls, le});
+            StringBuilder joined = new StringBuilder(t.substring(ls, le));
+            int p = nl;
+            while (segments.size() < 9 && joined.length() < 4000) {
+                int rs = p + 1;
+                while (rs < n && (t.charAt(rs) == ' ' || t.charAt(rs) == '\t')) {
+                    rs++;
+                }
+                int re = rs;
+                while (re < n && re - rs < 400 && isTokenChar(t.charAt(re))) {
+                    re++;
+                }
+                if (re == rs || (re < n && (t.charAt(re) == ':' || t.charAt(re) == '=')) || isWord(t, rs, re)) {
+                    break; // the next line starts with a key (Authorization:) or a word: not the rest of a token
+                }
+                segments.add(new int[] {rs, re});
+                joined.append(t, rs, re);
+                int after = re < n && t.charAt(re) == '\r' ? re + 1 : re;
+                if (after >= n || t.charAt(after) != '\n') {
+                    break; // the token ends on this line
+                }
+                p = after;
             }
-            int re = rs;
-            while (re < n && re - rs < 400 && isTokenChar(t.charAt(re))) {
-                re++;
-            }
-            if (re == rs) {
+            if (segments.size() < 2) {
                 continue;
-            }
-            if (re < n && (t.charAt(re) == ':' || t.charAt(re) == '=') || isWord(t, rs, re)) {
-                continue; // the next line starts with a key (Authorization:) or a word: not the rest of a token
             }
             int join = le - ls;
-            int left = ls;
-            int right = rs;
-            String joined = t.substring(ls, le) + t.substring(rs, re);
-            if (!hasAnchorBefore(joined, join)) {
+            String cand = joined.toString();
+            if (!hasAnchorBefore(cand, join)) {
                 continue;
             }
-            matches(joined, m -> {
+            matches(cand, m -> {
                 if (m.start() < join && m.end() > join) {
-                    out.add(new Span(left + m.start(), left + join, Span.Layer.FORMAT, m.kind()));
-                    out.add(new Span(right, right + m.end() - join, Span.Layer.FORMAT, m.kind()));
+                    int off = 0;
+                    for (int[] seg : segments) {
+                        int len = seg[1] - seg[0];
+                        int s0 = Math.max(m.start(), off);
+                        int e0 = Math.min(m.end(), off + len);
+                        if (s0 < e0) {
+                            out.add(new Span(seg[0] + s0 - off, seg[0] + e0 - off, Span.Layer.FORMAT, m.kind()));
+                        }
+                        off += len;
+                    }
                 }
             });
         }
