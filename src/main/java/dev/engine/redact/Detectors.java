@@ -25,9 +25,31 @@ final class Detectors {
     private static final int MAX_EMBEDDED = 200;
 
     private final FileHints hints;
+    /** Per text: names repeat, and classifying one allocates. */
+    private final java.util.Map<String, KeyNames.Strength> names = new java.util.HashMap<>();
+    private org.yaml.snakeyaml.Yaml yaml;
 
     Detectors(FileHints hints) {
         this.hints = hints;
+    }
+
+    /** One parser for all the documents of this text (a Yaml instance is not thread-safe, and costs to build). */
+    org.yaml.snakeyaml.Yaml yaml() {
+        if (yaml == null) {
+            yaml = StructuredScanner.newYaml();
+        }
+        return yaml;
+    }
+
+    private KeyNames.Strength classify(String name) {
+        KeyNames.Strength s = names.get(name);
+        if (s == null) {
+            s = KeyNames.classify(name);
+            if (names.size() < 4096) {
+                names.put(name, s);
+            }
+        }
+        return s;
     }
 
     FileHints hints() {
@@ -265,7 +287,7 @@ final class Detectors {
     /** The line rules, on a view: key-value pairs, sibling pairs, bare lines of a secret file. */
     void lineRules(TextView v, List<Span> out) {
         List<Span> local = new ArrayList<>();
-        new KeyValueScanner(hints.configFile(), hints.envFile()).scan(v.text, local);
+        new KeyValueScanner(hints.configFile(), hints.envFile(), true, this::classify).scan(v.text, local);
         PairRules.scan(v.text, local);
         TableRule.scan(v.text, local);
         if (hints.secretFile()) {

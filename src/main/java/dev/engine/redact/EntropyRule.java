@@ -24,6 +24,7 @@ final class EntropyRule {
         "crt", "cert", "certificate", "ca", "cabundle", "data", "publickey", "pubkey", "fingerprint", "nonce", "signature",
         "recipient", "kid", "serial", "resourceversion", "selector", "label", "msg", "message", "error", "err", "reason",
         "caller", "logger", "level", "ts", "time", "timestamp", "duration", "pod", "node", "container", "hostkey", "knownhosts",
+        "iv", "ray", "controller", "component", "kind", "type", "class", "handler", "method", "func", "function", "module",
     };
 
     private EntropyRule() {}
@@ -71,7 +72,7 @@ final class EntropyRule {
                 || value.startsWith("MII") && PemScanner.isCertificateDer(value)) {
             return false; // SSH public key body, base64 certificate or public key
         }
-        if (isDottedWords(value) || isVersion(value)) {
+        if (isDottedWords(value) || isVersion(value) || isWordy(value) || isHexWithSuffix(value)) {
             return false;
         }
         boolean mixedCase = upper && lower;
@@ -112,6 +113,10 @@ final class EntropyRule {
     }
 
     private static boolean hasPublicName(String name) {
+        String raw = name.toLowerCase(Locale.ROOT);
+        if (raw.endsWith(".crt") || raw.endsWith(".pem") || raw.endsWith(".der") || raw.endsWith(".cer") || raw.endsWith(".pub")) {
+            return true; // ca.der, tls.crt: certificates and public keys by file name
+        }
         String n = KeyNames.normalize(name).toLowerCase(Locale.ROOT);
         if (n.endsWith("sessionid")) {
             return false;
@@ -126,6 +131,37 @@ final class EntropyRule {
 
     /** Words that precede a colon in prose and logs, not names of values. */
     private static final Set<String> NON_ASSIGNMENT = Set.of("http", "https", "see", "note", "warning", "info", "debug");
+
+    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])");
+
+    /**
+     * {@code k8s.NodeApplyController}, {@code HelmReleaseReconciler}: mostly words (capitalised or
+     * lower-case runs with a vowel), which random strings of the same length almost never are.
+     */
+    static boolean isWordy(String v) {
+        java.util.regex.Matcher m = WORD.matcher(v);
+        int covered = 0;
+        while (m.find()) {
+            String w = m.group();
+            if (w.length() >= 3 && w.chars().anyMatch(c -> "aeiouAEIOU".indexOf(c) >= 0)) {
+                covered += w.length();
+            }
+        }
+        return covered * 2 >= v.length();
+    }
+
+    /** {@code aef1e04e97c89367-FRA} (Cloudflare's cf-ray): hex with a short location suffix. */
+    private static boolean isHexWithSuffix(String v) {
+        String[] parts = v.split("[-_.]");
+        for (String p : parts) {
+            boolean hex = !p.isEmpty() && p.chars().allMatch(c -> (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'));
+            boolean shortWord = p.length() <= 5 && p.chars().allMatch(Character::isLetter);
+            if (!hex && !shortWord) {
+                return false;
+            }
+        }
+        return true;
+    }
 
     private static boolean isDottedWords(String v) {
         if (v.indexOf('.') < 0) {

@@ -81,6 +81,9 @@ final class KeyNames {
         if (NONE_FIRST_WORDS.contains(first) && first.length() < n.length()) {
             return Strength.NONE;
         }
+        if (n.contains("checksum") || n.endsWith("sha256") || n.endsWith("digest")) {
+            return Strength.NONE; // checksum/secret: a hash of the Secret, published to roll pods
+        }
         for (String ref : REFERENCE_SUFFIXES) {
             if (n.endsWith(ref)) {
                 return Strength.NONE; // backupTargetCredentialSecret: minio names a Secret object
@@ -142,6 +145,9 @@ final class KeyNames {
         }
         if (name != null && normalize(name).endsWith("key") && looksLikePath(value)) {
             return false; // client-key: /etc/kubernetes/pki/client.key
+        }
+        if (isUpperIdentifier(bare)) {
+            return false; // secretKey: DB_PASSWORD names the key, passwordKey: ADMIN_PASSWORD names a variable
         }
         return st == Strength.STRONG || looksLikeKeyMaterial(value);
     }
@@ -232,9 +238,9 @@ final class KeyNames {
         if (TRIVIAL.contains(v.toLowerCase(Locale.ROOT))) {
             return true;
         }
-        if (v.startsWith("${") || v.startsWith("$(") || v.startsWith("{{") || v.startsWith("%{") || v.startsWith("#{")
+        if (v.startsWith("${") || v.startsWith("$(") || v.startsWith("{") || v.startsWith("%{") || v.startsWith("#{")
                 || v.startsWith("ENC[") || v.startsWith("*")) {
-            return true; // variable, command substitution, template, SOPS ciphertext, YAML alias
+            return true; // variable, command substitution, template ({{ }}, Python's {token}), object, SOPS ciphertext, YAML alias
         }
         if (v.charAt(0) == '$' && v.length() > 1
                 && (Character.isLetter(v.charAt(1)) || v.charAt(1) == '_' || v.charAt(1) == '{' || v.charAt(1) == '(')) {
@@ -246,7 +252,24 @@ final class KeyNames {
         if (v.regionMatches(true, 0, "[REDACTED", 0, 9) || Redactor.PLACEHOLDER.matcher(v).matches()) {
             return true;
         }
+        if (BYTE_COUNT.matcher(v).matches()) {
+            return true; // kubectl describe secret: "password:  16 bytes"
+        }
         return isMask(v);
+    }
+
+    private static final java.util.regex.Pattern BYTE_COUNT = java.util.regex.Pattern.compile("[0-9]+ bytes");
+    private static final java.util.regex.Pattern UPPER_IDENTIFIER = java.util.regex.Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+");
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** {@code DB_PASSWORD} as a value: the name of a variable or a Secret's key, not a password. */
+    static boolean isUpperIdentifier(String v) {
+        return UPPER_IDENTIFIER.matcher(v).matches();
+    }
+
+    static boolean isUuid(String v) {
+        return v.length() == 36 && UUID.matcher(v).matches();
     }
 
     /** Prose that follows a secret's name in a log message, not a value. */
@@ -274,8 +297,8 @@ final class KeyNames {
      * {@code password} (a reference to a Secret's key) are not.
      */
     static boolean looksLikeKeyMaterial(String v) {
-        if (v.length() < 16) {
-            return false;
+        if (v.length() < 16 || isUuid(v) || (v.startsWith("age1") && v.length() == 62)) {
+            return false; // an id (ExternalSecret remoteRef.key), an age public key (recipient)
         }
         boolean digit = false;
         boolean upper = false;

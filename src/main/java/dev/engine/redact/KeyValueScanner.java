@@ -23,14 +23,22 @@ final class KeyValueScanner {
     /** Whether values of other names are checked for randomness (layer 5). */
     private final boolean entropy;
 
+    /** {@link KeyNames#classify}, possibly remembered: a log repeats a few dozen names a million times. */
+    private final java.util.function.Function<String, KeyNames.Strength> classifier;
+
     KeyValueScanner(boolean configFile, boolean envFile) {
-        this(configFile, envFile, true);
+        this(configFile, envFile, true, KeyNames::classify);
     }
 
     KeyValueScanner(boolean configFile, boolean envFile, boolean entropy) {
+        this(configFile, envFile, entropy, KeyNames::classify);
+    }
+
+    KeyValueScanner(boolean configFile, boolean envFile, boolean entropy, java.util.function.Function<String, KeyNames.Strength> classifier) {
         this.configFile = configFile;
         this.envFile = envFile;
         this.entropy = entropy;
+        this.classifier = classifier;
     }
 
     /** {@code scheme://user[:password]@host...}. */
@@ -132,6 +140,13 @@ final class KeyValueScanner {
         int resume = ls;
         for (int i = ls; i < ce; i++) {
             char c = t.charAt(i);
+            if (c == 'E' && i >= resume && t.startsWith("ENC[", i)) {
+                int close = t.indexOf(']', i);
+                if (close > 0 && close < ce) {
+                    resume = close + 1; // SOPS ciphertext: data:, iv:, tag: inside are not pairs
+                }
+                continue;
+            }
             if ((c != ':' && c != '=') || i < resume) {
                 continue;
             }
@@ -151,6 +166,10 @@ final class KeyValueScanner {
             }
             if (nameStart - 3 >= ls && t.startsWith("://", nameStart - 3)) {
                 continue; // https://user:password@host: the URL rule knows where the password ends
+            }
+            if (nameStart >= ls + 7 && t.regionMatches(true, nameStart - 7, "public", 0, 6)
+                    && (t.charAt(nameStart - 1) == ' ' || t.charAt(nameStart - 1) == '_' || t.charAt(nameStart - 1) == '-')) {
+                continue; // "# public key: age1...": public by name
             }
             if (isShellExpansion(t, ls, nameStart)) {
                 continue; // ${CF_API_TOKEN:0:4}, ${SSH_PASS:+*****}: code operating on a variable, not a value
@@ -211,7 +230,7 @@ final class KeyValueScanner {
         if (lineStart && sep == ':' && secretData) {
             return KeyNames.Strength.STRONG;
         }
-        KeyNames.Strength st = KeyNames.classify(name);
+        KeyNames.Strength st = classifier.apply(name);
         if (envFile && lineStart && sep == '=') {
             return KeyNames.isSensitiveEnvName(name) ? KeyNames.Strength.STRONG : KeyNames.Strength.WEAK;
         }
@@ -350,6 +369,9 @@ final class KeyValueScanner {
      * where scanning continues: past the closing quote of a quoted value.
      */
     private Value value(String t, int v, int ce, char sep, boolean lineStart, boolean yaml) {
+        if (!yaml && v + 1 < ce && "fFrRbBuU".indexOf(t.charAt(v)) >= 0 && (t.charAt(v + 1) == '"' || t.charAt(v + 1) == '\'')) {
+            v++; // f"Bearer {TOKEN}", r'...': a string literal's prefix, the value is inside the quotes
+        }
         char q = t.charAt(v);
         if (q == '"') {
             int close = closingDoubleQuote(t, v + 1, ce);

@@ -78,7 +78,7 @@ final class ShellCode {
         }
         w++;
         String word = t.substring(w, be);
-        if (word.indexOf('$') >= 0 || KeyNames.isTrivial(word) || !KeyNames.isSensitiveEnvName(name)) {
+        if (word.indexOf('$') >= 0 || KeyNames.isTrivial(word) || !KeyNames.isSensitiveEnvName(name) || !KeyNames.looksRandom(word)) {
             return;
         }
         if (word.length() >= 2 && (word.charAt(0) == '"' || word.charAt(0) == '\'') && word.charAt(word.length() - 1) == word.charAt(0)) {

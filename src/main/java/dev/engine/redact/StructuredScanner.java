@@ -125,22 +125,15 @@ final class StructuredScanner {
         return true;
     }
 
-    /** Yaml instances are not thread-safe; one per thread, reused for every parse. */
-    private static final ThreadLocal<Yaml> YAML = ThreadLocal.withInitial(StructuredScanner::newYaml);
-
-    private static Yaml yaml() {
-        return YAML.get();
-    }
-
-    private static Node compose(String chunk) {
+    private Node compose(String chunk) {
         try {
-            return yaml().compose(new StringReader(chunk));
+            return detectors.yaml().compose(new StringReader(chunk));
         } catch (RuntimeException | StackOverflowError notYaml) {
             return null;
         }
     }
 
-    private static Yaml newYaml() {
+    static Yaml newYaml() {
         LoaderOptions o = new LoaderOptions();
         o.setAllowDuplicateKeys(true);
         o.setMaxAliasesForCollections(50);
@@ -243,7 +236,10 @@ final class StructuredScanner {
                     keys.putIfAbsent(k.getValue(), t.getValueNode());
                 }
             }
-            boolean secret = "Secret".equals(scalar(keys.get("kind")));
+            String kind = scalar(keys.get("kind"));
+            boolean secret = "Secret".equals(kind);
+            boolean sealed = "SealedSecret".equals(kind);
+            boolean configMap = "ConfigMap".equals(kind);
             envEntry(keys);
             patchOp(keys);
             for (NodeTuple t : m.getValue()) {
@@ -252,6 +248,12 @@ final class StructuredScanner {
                 }
                 String key = k.getValue();
                 Node v = t.getValueNode();
+                if (sealed && key.equals("spec")) {
+                    continue; // encryptedData is ciphertext for the cluster's key: safe to publish, nothing to see
+                }
+                if (configMap && key.equals("binaryData")) {
+                    continue;
+                }
                 if (secret && (key.equals("data") || key.equals("stringData")) && v instanceof MappingNode d) {
                     for (NodeTuple e : d.getValue()) {
                         allScalars(e.getValueNode(), key.equals("data"));

@@ -253,8 +253,16 @@ final class TokenScanner {
                 return true;
             }
         }
-        String lower = joined.toLowerCase(java.util.Locale.ROOT);
-        return lower.contains("bearer") || lower.contains("basic") || joined.indexOf(':') >= 0;
+        return containsIgnoreCase(joined, "bearer") || containsIgnoreCase(joined, "basic");
+    }
+
+    private static boolean containsIgnoreCase(String s, String lower) {
+        for (int i = 0; i + lower.length() <= s.length(); i++) {
+            if (s.regionMatches(true, i, lower, 0, lower.length())) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static boolean isLowerAlnum(String t, int s, int e) {
