@@ -703,6 +703,9 @@ final class CommandLineScanner {
         return e;
     }
 
+    private static final java.util.regex.Pattern SESSION_COOKIE = java.util.regex.Pattern.compile(
+            "sess|token|auth|sid|key|jwt|csrf|xsrf|remember|login|oauth|saml|secret|pass");
+
     /** {@code a=1; b=2}: every value (Cookie), or only the first (Set-Cookie: the rest are attributes). */
     private static void cookiePairs(String t, int vs, int ve, boolean firstOnly, List<Span> out) {
         int p = vs;
@@ -720,7 +723,12 @@ final class CommandLineScanner {
                     s++;
                     e--;
                 }
-                addValue(t, s, e, out);
+                String name = t.substring(p, eq).strip().toLowerCase(Locale.ROOT);
+                String value = t.substring(s, Math.max(s, e));
+                // theme=dark stays; a session id, a token or anything long and random goes
+                if (KeyNames.looksRandom(value) || value.length() >= 16 || SESSION_COOKIE.matcher(name).find()) {
+                    addValue(t, s, e, out);
+                }
             }
             if (firstOnly) {
                 return;

@@ -70,6 +70,9 @@ final class DiffHunks {
                         e = e < 0 ? n : e;
                         int c = e > p && t.charAt(e - 1) == '\r' ? e - 1 : e;
                         char mk = p < c ? t.charAt(p) : ' ';
+                        if ((t.startsWith("--- ", p) && nextStartsWith(t, e, "+++ ")) || t.startsWith("diff --git ", p)) {
+                            break; // the counts were wrong: the next file starts here
+                        }
                         if (mk == ' ') {
                             lines.add(new Line(p, c, ' ', newLine++));
                             oldLeft--;

@@ -69,7 +69,7 @@ final class EntropyRule {
             return false; // digests and UUIDs; hex secrets are caught by their names and known values
         }
         if (value.startsWith("AAAA") || value.startsWith("LS0tLS1CRUdJTiBDRVJU") || value.startsWith("LS0tLS1CRUdJTiBQVUJMSUM")
-                || value.startsWith("MII") && PemScanner.isCertificateDer(value)) {
+                || value.startsWith("M") && PemScanner.isCertificateDer(value)) {
             return false; // SSH public key body, base64 certificate or public key
         }
         if (isDottedWords(value) || isVersion(value) || isWordy(value) || isHexWithSuffix(value)) {
@@ -93,7 +93,7 @@ final class EntropyRule {
     static double threshold(int n, boolean mixedCase) {
         double alphabet = mixedCase ? 62 : 36;
         double max = Math.log(Math.min(n, alphabet)) / Math.log(2);
-        return max * (n <= 32 ? 0.84 : 0.80);
+        return max * (n <= 32 ? 0.78 : 0.76);
     }
 
     static double entropy(String v) {
@@ -121,6 +121,9 @@ final class EntropyRule {
         if (n.endsWith("sessionid")) {
             return false;
         }
+        if (n.contains("public")) {
+            return true;
+        }
         for (String s : PUBLIC_SUFFIXES) {
             if (n.endsWith(s)) {
                 return true;
@@ -132,22 +135,33 @@ final class EntropyRule {
     /** Words that precede a colon in prose and logs, not names of values. */
     private static final Set<String> NON_ASSIGNMENT = Set.of("http", "https", "see", "note", "warning", "info", "debug");
 
-    private static final java.util.regex.Pattern WORD = java.util.regex.Pattern.compile("[A-Z]?[a-z]{2,}|[A-Z]{2,}(?![a-z])");
+    private static final java.util.regex.Pattern CAMEL_WORD = java.util.regex.Pattern.compile("[A-Z][a-z]{2,}");
 
     /**
-     * {@code k8s.NodeApplyController}, {@code HelmReleaseReconciler}: mostly words (capitalised or
-     * lower-case runs with a vowel), which random strings of the same length almost never are.
+     * {@code k8s.NodeApplyController}, {@code kube-prometheus-stack-operator-7d8f9c6b5}: mostly
+     * words (capitalised camel-case words, or letter-only segments between {@code - _ .}) that hold
+     * a vowel, which random strings of the same length almost never are.
      */
     static boolean isWordy(String v) {
-        java.util.regex.Matcher m = WORD.matcher(v);
         int covered = 0;
+        java.util.regex.Matcher m = CAMEL_WORD.matcher(v);
         while (m.find()) {
-            String w = m.group();
-            if (w.length() >= 3 && w.chars().anyMatch(c -> "aeiouAEIOU".indexOf(c) >= 0)) {
-                covered += w.length();
+            if (hasVowel(m.group())) {
+                covered += m.group().length();
+            }
+        }
+        if (v.indexOf('-') >= 0 || v.indexOf('_') >= 0 || v.indexOf('.') >= 0 || v.indexOf('/') >= 0) {
+            for (String seg : v.split("[-_./]")) {
+                if (seg.length() >= 3 && seg.chars().allMatch(c -> c >= 'a' && c <= 'z') && hasVowel(seg)) {
+                    covered += seg.length();
+                }
             }
         }
         return covered * 2 >= v.length();
+    }
+
+    private static boolean hasVowel(String w) {
+        return w.chars().anyMatch(c -> "aeiouAEIOU".indexOf(c) >= 0);
     }
 
     /** {@code aef1e04e97c89367-FRA} (Cloudflare's cf-ray): hex with a short location suffix. */

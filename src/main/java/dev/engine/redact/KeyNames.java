@@ -29,7 +29,7 @@ final class KeyNames {
     private static final String[] STRONG_SUFFIXES = {
         "password", "passwd", "passphrase", "secret", "secretkey", "secretid", "token", "apikey",
         "privatekey", "accesskey", "clientkey", "encryptionkey", "signingkey", "masterkey", "sessionkey",
-        "authkey", "hmackey", "sharedkey", "keydata", "credential", "credentials", "authorization", "salt",
+        "authkey", "hmackey", "sharedkey", "keydata", "credential", "credentials", "authorization", "salt", "storepass", "keypass",
     };
 
     /** Suffixes of names whose value is the name of a Kubernetes Secret, not its content. */

@@ -41,6 +41,14 @@ final class KeyValueScanner {
         this.classifier = classifier;
     }
 
+    /** {@code authorization: permission denied}: a lower-case word followed by more words is a message. */
+    private static boolean isProse(String t, String s, int end, int ce) {
+        if (s.isEmpty() || !s.chars().allMatch(ch -> ch >= 'a' && ch <= 'z')) {
+            return false;
+        }
+        return end + 1 < ce && t.charAt(end) == ' ' && Character.isLetter(t.charAt(end + 1));
+    }
+
     /** {@code scheme://user[:password]@host...}. */
     private static boolean isUrlWithUserinfo(String v) {
         int p = v.indexOf("://");
@@ -217,7 +225,7 @@ final class KeyValueScanner {
                 continue; // https://key@host, postgres://user:pw@db: the URL rule takes just the userinfo
             }
             // "invalid token: context deadline exceeded" is a message, not a value
-            boolean prose = !lineStart && c == ':' && !val.quoted() && KeyNames.isProseWord(s);
+            boolean prose = !lineStart && c == ':' && !val.quoted() && (KeyNames.isProseWord(s) || isProse(t, s, val.end(), ce));
             boolean code = !val.quoted() && !yaml && isCode(t, val, ce, c, nameEnd, i);
             if (!prose && !code && KeyNames.isSecretValue(name, s, st)) {
                 out.add(new Span(val.start(), val.end(), Span.Layer.FIELD));

@@ -25,11 +25,15 @@ final class KnownValues {
      * @param form {@code b64}, {@code url}, {@code json}, or null for the raw value
      * @param source where the secret was found (names only: {@code .env:DB_PASSWORD}, {@code env:GITHUB_TOKEN})
      */
-    record Needle(String identity, String form, String source) {}
+    record Needle(String identity, String form, String source, long learnedAt) {
+        Needle(String identity, String form, String source) {
+            this(identity, form, source, -1);
+        }
+    }
 
     private final Map<String, Needle> needles = new ConcurrentHashMap<>();
     private final Map<String, String> sources = new ConcurrentHashMap<>();
-    private int learned;
+    private long learned;
 
     /** A known secret and its encodings: raw, JSON-escaped, URL-encoded, base64 at every alignment. */
     void add(String raw, String source) {
@@ -48,13 +52,17 @@ final class KnownValues {
     /** A value another layer found: searched for raw in the rest of this text and in later ones. */
     synchronized void learn(String v) {
         if (learned < MAX_LEARNED && !needles.containsKey(v)) {
-            needles.put(v, new Needle(null, null, "seen earlier"));
-            learned++;
+            needles.put(v, new Needle(null, null, "seen earlier", learned++));
         }
     }
 
-    void find(String t, List<Span> out) {
-        LiteralFinder.find(t, needles, out);
+    /** Occurrences of the known values; values learned at or after {@code learnedBefore} count as {@link Span.Layer#LEARNED}. */
+    void find(String t, List<Span> out, long learnedBefore) {
+        LiteralFinder.find(t, needles, out, learnedBefore);
+    }
+
+    synchronized long learnedSoFar() {
+        return learned;
     }
 
     /** Where a known raw value came from, or null. */

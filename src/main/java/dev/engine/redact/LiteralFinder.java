@@ -20,7 +20,7 @@ final class LiteralFinder {
 
     private LiteralFinder() {}
 
-    static void find(String t, Map<String, KnownValues.Needle> needles, List<Span> out) {
+    static void find(String t, Map<String, KnownValues.Needle> needles, List<Span> out, long learnedBefore) {
         if (needles.isEmpty() || t.length() < WINDOW) {
             return;
         }
@@ -91,7 +91,8 @@ final class LiteralFinder {
                             int start = origin == null ? i : origin[i];
                             int end = (origin == null ? last : origin[last]) + 1;
                             KnownValues.Needle nd = e.getValue();
-                            out.add(new Span(start, end, Span.Layer.KNOWN, null, nd.identity(), nd.form()));
+                            Span.Layer layer = nd.learnedAt() < 0 || nd.learnedAt() < learnedBefore ? Span.Layer.KNOWN : Span.Layer.LEARNED;
+                            out.add(new Span(start, end, layer, null, nd.identity(), nd.form()));
                         }
                     }
                 }

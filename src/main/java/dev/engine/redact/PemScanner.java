@@ -88,8 +88,8 @@ final class PemScanner {
                 continue;
             }
             char c1 = t.charAt(b + 1);
-            if (c1 != 'I' && c1 != 'C' && c1 != 'H' && c1 != 'G') {
-                continue;
+            if (c1 < 'A' || c1 > 'I') {
+                continue; // SEQUENCE (0x30) then a length: M followed by A..I
             }
             int e = b;
             while (e < n && isBase64(t.charAt(e))) {

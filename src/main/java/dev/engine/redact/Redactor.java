@@ -163,12 +163,13 @@ public final class Redactor {
             return out;
         }
         TextView whole = TextView.whole(diff);
+        long before = known.learnedSoFar();
         for (DiffHunks.FileDiff f : DiffHunks.parse(diff)) {
             FileHints hints = FileHints.of(f.path(), null);
             String shownPath = redact(f.path());
             if (f.pathStart() >= 0) {
                 String p = diff.substring(f.pathStart(), f.pathEnd());
-                for (Merged m : merged(p, FileHints.NONE)) {
+                for (Merged m : merged(p, FileHints.NONE, before)) {
                     if (m.layer().ordinal() >= Span.Layer.KNOWN.ordinal()) {
                         out.add(finding(p, m, shownPath, 0, shownPath));
                     }
@@ -178,7 +179,7 @@ public final class Redactor {
                 TextView side = DiffHunks.side(whole, h, '+');
                 List<DiffHunks.Line> lines = h.lines().stream().filter(l -> l.marker() == ' ' || l.marker() == '+').toList();
                 String st = side.text;
-                List<Merged> found = merged(st, hints);
+                List<Merged> found = merged(st, hints, before);
                 if (found.stream().noneMatch(m -> m.layer().ordinal() >= Span.Layer.KNOWN.ordinal())) {
                     continue;
                 }
@@ -258,9 +259,14 @@ public final class Redactor {
 
     /** All layers' spans of {@code t}, trimmed, merged, without placeholders already there. */
     private List<Merged> merged(String t, FileHints hints) {
+        return merged(t, hints, known.learnedSoFar());
+    }
+
+    /** @param before values learned from here on (this text, this diff) are not "known" in it (item 8) */
+    private List<Merged> merged(String t, FileHints hints, long before) {
         List<Span> spans = new Detectors(hints).find(t);
         learn(t, spans);
-        known.find(t, spans);
+        known.find(t, spans, before);
         if (spans.isEmpty()) {
             return List.of();
         }
@@ -299,7 +305,7 @@ public final class Redactor {
 
     /** Quotes and blanks a rule took along are not part of the secret (a known value's extent is exact). */
     private static Span trim(String t, Span s) {
-        if (s.layer() == Span.Layer.KNOWN) {
+        if (s.layer() == Span.Layer.KNOWN || s.layer() == Span.Layer.LEARNED) {
             return s;
         }
         int a = s.start();

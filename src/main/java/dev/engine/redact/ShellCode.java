@@ -99,7 +99,7 @@ final class ShellCode {
         }
         List<Span> kept = new ArrayList<>(spans.size());
         for (Span s : spans) {
-            if (s.layer() == Span.Layer.KNOWN || s.layer() == Span.Layer.FORMAT || defaults.contains(s) || !touchesExpansion(s)) {
+            if (s.layer().ordinal() >= Span.Layer.LEARNED.ordinal() || defaults.contains(s) || !touchesExpansion(s)) {
                 kept.add(s);
             }
         }

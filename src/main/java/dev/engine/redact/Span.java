@@ -18,6 +18,8 @@ record Span(int start, int end, Layer layer, String kind, String identity, Strin
         ENTROPY,
         /** A value placed where secrets go: a secret-named key, flag, header, Secret data. */
         FIELD,
+        /** A value another layer found in this text, searched for in the rest of it. */
+        LEARNED,
         /** A value the workspace or the environment is known to hold. */
         KNOWN,
         /** A documented token format or key encoding. */
