@@ -54,16 +54,19 @@ final class TokenScanner {
                     ANY, false, 0, "hooks.slack.com/"),
             new Rule("discord-webhook", Pattern.compile("discord(?:app)?\\.com/api/webhooks/[0-9]{5,}+/([A-Za-z0-9_-]{40,}+)"), 1,
                     ANY, false, 0, "discord.com/api/webhooks/", "discordapp.com/api/webhooks/"),
-            rule("aws-key", "(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z2-7]{16}(?![A-Za-z0-9])", "AKIA", "ASIA", "ABIA", "ACCA"),
+            // the documented alphabet is base32 (A-Z, 2-7); any upper-case alphanumerics are accepted, as before
+            rule("aws-key", "(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])", "AKIA", "ASIA", "ABIA", "ACCA"),
             rule("google-key", NOT_AFTER_ALNUM + "AIza[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])", "AIza"),
             rule("google-oauth", NOT_AFTER_ALNUM + "(?:GOCSPX-[A-Za-z0-9_-]{24,}+|ya29\\.[A-Za-z0-9_-]{30,}+)", "GOCSPX-", "ya29."),
             rule("vault-token", NOT_AFTER_ALNUM + "hv[sbr]\\.[A-Za-z0-9_-]{24,}+", "hvs.", "hvb.", "hvr."),
             // Vault before 1.10: s. + 24 base62, b.AAAAAQ... batch tokens; the dot must not follow a word
             rule("vault-token", "(?<![A-Za-z0-9_.-])(?:s\\.[A-Za-z0-9]{24}(?![A-Za-z0-9_.-])|b\\.AAAAAQ[A-Za-z0-9_-]{40,}+)",
                     s -> s.startsWith("b.") || mixed(s.substring(2)), "s.", "b.AAAAAQ"),
-            rule("docker-token", NOT_AFTER_ALNUM + "dckr_(?:pat|oat)_[A-Za-z0-9_-]{27}(?![A-Za-z0-9_])", "dckr_pat_", "dckr_oat_"),
+            // 27 characters; other lengths are taken whole
+            rule("docker-token", NOT_AFTER_ALNUM + "dckr_(?:pat|oat)_(?:[A-Za-z0-9_-]{27}(?![A-Za-z0-9_])|[A-Za-z0-9_-]{20,}+)",
+                    "dckr_pat_", "dckr_oat_"),
             rule("tailscale-key", NOT_AFTER_ALNUM + "tskey-[A-Za-z0-9_-]{16,}+", "tskey-"),
-            rule("age-key", NOT_AFTER_ALNUM + "AGE-SECRET-KEY-1[0-9A-Z]{40,}+", "AGE-SECRET-KEY-1"),
+            rule("age-key", NOT_AFTER_ALNUM + "AGE-SECRET-KEY-1[0-9A-Z]{8,}+", "AGE-SECRET-KEY-1"), // 58 bech32 characters; the prefix alone is enough
             rule("age-key", NOT_AFTER_ALNUM + "AGE-PLUGIN-[A-Z0-9-]+-1[0-9A-Z]{20,}+", "AGE-PLUGIN-"),
             // base64 of {"a":"<account>","t":"<tunnel>","s":"<secret>"}; not a JWT: no dots
             rule("cloudflare-tunnel-token", NOT_AFTER_ALNUM + "eyJhIjoi[A-Za-z0-9+/_-]{40,}+={0,2}", "eyJhIjoi"),
