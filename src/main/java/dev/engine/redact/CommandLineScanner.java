@@ -207,8 +207,15 @@ final class CommandLineScanner {
     private static void tools(String t, List<Span> out) {
         java.util.BitSet starts = new java.util.BitSet();
         for (String w : TOOL_WORDS) {
-            for (int i = t.indexOf(w); i >= 0; i = t.indexOf(w, i + 1)) {
-                starts.set(commandStart(t, i));
+            int lineStart = -1;
+            int lineEnd = -1;
+            for (int i = t.indexOf(w); i >= 0; i = t.indexOf(w, Math.max(i + 1, lineEnd))) {
+                if (i >= lineEnd) {
+                    lineStart = commandStart(t, i);
+                    int le = t.indexOf('\n', i);
+                    lineEnd = le < 0 ? t.length() : le;
+                }
+                starts.set(lineStart); // one mark per line: the words after the first on a line change nothing
             }
         }
         int done = -1;
@@ -275,16 +282,25 @@ final class CommandLineScanner {
         return c == '|' || c == ';' || c == '&';
     }
 
+    private static boolean sameWord(String t, Token a, Token b) {
+        int n = a.end() - a.start();
+        return n == b.end() - b.start() && t.regionMatches(a.start(), t, b.start(), n);
+    }
+
     private static String base(String word) {
         int slash = word.lastIndexOf('/');
         return (slash >= 0 ? word.substring(slash + 1) : word).toLowerCase(Locale.ROOT);
     }
 
     private static void tool(String t, List<Token> tokens, int i, List<Span> out) {
-        String cmd = base(tokens.get(i).text(t));
+        Token word = tokens.get(i);
+        if (word.end() - word.start() > 64) {
+            return; // no tool has a name that long
+        }
+        String cmd = base(word.text(t));
         int end = i + 1;
-        while (end < tokens.size() && !isSeparator(t, tokens.get(end))) {
-            end++;
+        while (end < tokens.size() && !isSeparator(t, tokens.get(end)) && !sameWord(t, tokens.get(end), word)) {
+            end++; // the command's arguments: up to a separator, or the same tool again (a hostile repetition)
         }
         List<Token> args = tokens.subList(i + 1, end);
         switch (cmd) {
@@ -335,6 +351,9 @@ final class CommandLineScanner {
     private static void shortOption(String t, List<Token> args, String opt, List<Span> out, char split) {
         for (int j = 0; j < args.size(); j++) {
             Token k = args.get(j);
+            if (!t.startsWith(opt, k.start())) {
+                continue; // most arguments: no allocation
+            }
             String w = t.substring(k.start(), k.end());
             int vs;
             int ve;
@@ -573,8 +592,9 @@ final class CommandLineScanner {
         String lower = asciiLower(t);
         for (Header h : HEADERS) {
             String name = h.lowerName();
-            for (int a = lower.indexOf(name); a >= 0; a = lower.indexOf(name, a + 1)) {
-                header(t, a, name.length(), h.type(), out);
+            for (int a = lower.indexOf(name); a >= 0; ) {
+                int end = header(t, a, name.length(), h.type(), out);
+                a = lower.indexOf(name, Math.max(a + 1, end)); // a header inside another's value is part of that value
             }
         }
     }
@@ -589,12 +609,13 @@ final class CommandLineScanner {
         return new String(c);
     }
 
-    private static void header(String t, int a, int len, HeaderType type, List<Span> out) {
+    /** Returns where the header's value ends (or {@code a} if it was not a header). */
+    private static int header(String t, int a, int len, HeaderType type, List<Span> out) {
         int n = t.length();
         char before = a > 0 ? t.charAt(a - 1) : '\n';
         if (!(before == '\n' || before == ' ' || before == '\t' || before == '"' || before == '\'' || before == '[' || before == '{'
                 || before == ',' || before == '(' || before == '>' || before == '<' || before == '\r')) {
-            return; // Set-Cookie is not Cookie; X-Api-Key is not Api-Key (both scanned under their own name)
+            return a; // Set-Cookie is not Cookie; X-Api-Key is not Api-Key (both scanned under their own name)
         }
         int p = a + len;
         if (p < n && (t.charAt(p) == '"' || t.charAt(p) == '\'')) {
@@ -604,14 +625,16 @@ final class CommandLineScanner {
             p++;
         }
         if (p >= n || t.charAt(p) != ':') {
-            return; // authorization=... is a key-value pair, scanned elsewhere
+            return a; // authorization=... is a key-value pair, scanned elsewhere
         }
         p++;
         while (p < n && (t.charAt(p) == ' ' || t.charAt(p) == '\t')) {
             p++;
         }
-        int le = t.indexOf('\n', p);
-        le = le < 0 ? n : le;
+        int le = p;
+        while (le < n && le - p < 8192 && t.charAt(le) != '\n') {
+            le++; // a header value is short; bounded so a megabyte line of "Cookie:" stays linear
+        }
         int vs = p;
         int ve;
         if (p < le && t.charAt(p) == '[') {
@@ -638,7 +661,7 @@ final class CommandLineScanner {
             ve--;
         }
         if (ve <= vs) {
-            return;
+            return a;
         }
         switch (type) {
             case AUTHORIZATION -> authorization(t, vs, ve, out);
@@ -646,6 +669,7 @@ final class CommandLineScanner {
             case SET_COOKIE -> cookiePairs(t, vs, ve, true, out);
             case WHOLE -> addValue(t, vs, wordEnd(t, vs, ve), out);
         }
+        return ve;
     }
 
     /**

@@ -189,7 +189,7 @@ final class Detectors {
     /** A JSON object on the line, alone or after a log prefix: {@code ... {"msg": ...}}. */
     private static int jsonStart(String t, int ls, int le) {
         int last = lastNonBlank(t, ls, le);
-        if (last < 0 || t.charAt(last) != '}' || le - ls > 100_000) {
+        if (last < 0 || t.charAt(last) != '}' || le - ls > 20_000) {
             return -1;
         }
         for (int i = ls; i < le - 1; i++) {

@@ -103,6 +103,13 @@ class HostileInputTest {
             "'".repeat(60_000),
             "password='" + "'".repeat(60_000),
             "{\"a\":" .repeat(10_000),
+            "Cookie: a=b; ".repeat(20_000),
+            "Authorization: Bearer ".repeat(10_000),
+            "curl -u a:b ".repeat(10_000),
+            "${X:-".repeat(10_000),
+            "- name: DB_PASSWORD\n".repeat(5_000),
+            "ghp_abcd\n".repeat(10_000),
+            "{\"kind\":\"Secret\",\"data\":{\"a\":\"" + "x".repeat(15_000) + "\"}}",
         };
         StringBuilder sb = new StringBuilder(5_300_000);
         int i = 0;
