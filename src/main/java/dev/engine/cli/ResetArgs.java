@@ -70,7 +70,7 @@ final class ResetArgs {
                 }
             }
         }
-        if (!run) {
+        if (!run || stages.isEmpty()) {
             return Optional.empty();
         }
         // rewritten is: globals, "reset", stages

@@ -86,7 +86,8 @@ public final class BashStateImport {
             Optional<Map.Entry<String, ErrorRecord>> last = own.entrySet().stream()
                     .reduce((a, b) -> String.valueOf(b.getValue().lastTransition()).compareTo(String.valueOf(a.getValue().lastTransition())) >= 0
                             ? b : a);
-            String fp = last.map(e -> e.getKey().substring(stage.length() + 1)).orElse(null);
+            String fp = last.map(e -> e.getValue().fingerprint() != null ? e.getValue().fingerprint()
+                    : e.getKey().substring(stage.length() + 1)).orElse(null);
             int attempts = last.map(e -> e.getValue().attempts()).orElse(0);
             int calls = last.map(e -> e.getValue().apiCalls()).orElse(0);
             String lastLog = logs.isEmpty() ? null : home.relativize(logs.get(logs.size() - 1)).toString().replace('\\', '/');

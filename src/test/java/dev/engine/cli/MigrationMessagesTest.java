@@ -121,6 +121,7 @@ class MigrationMessagesTest {
                 assertThat(n).contains("`engine --home ai reset talos`", "`engine --home ai run talos`"));
         assertThat(ResetArgs.note(new String[] {"talos", "--reset"})).isEmpty();
         assertThat(ResetArgs.note(new String[] {"run", "talos"})).isEmpty();
+        assertThat(ResetArgs.note(new String[] {"run", "--reset"})).as("no stage: picocli says what is missing").isEmpty();
         assertThat(ResetArgs.rewrite(new String[] {"run", "talos"})).containsExactly("run", "talos");
     }
 }
