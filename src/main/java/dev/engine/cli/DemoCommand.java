@@ -107,7 +107,9 @@ final class DemoCommand implements Callable<Integer> {
                 out.println("stand-in. The first answer asked for diagnostics: `talosctl version` ran without a shell,");
                 out.println("`rm -rf /` was refused, and a v2 case carried both results. The second answer was a patch;");
                 out.println("it passed every check and was committed to " + "ai/orchestrator-stage1" + " (main untouched).");
-                out.println("The stage re-ran in the AI-branch checkout and went green. " + model.served() + " model calls (budget 3).");
+                out.println("The patch changed a data file, so the stage re-ran at once in its git clone of the AI branch");
+                out.println("(sandboxed where bubblewrap works) and went green. " + model.served() + " model calls (budget 3). A patch to");
+                out.println("a script would have waited for review instead (status: awaiting_review).");
                 out.println("A human now runs `engine review approve <commit>` or `engine review reject <commit>`.");
                 return run;
             }

@@ -46,6 +46,8 @@ public final class Main {
         Subcommands.register(cl, argv);
         cl.setOut(new PrintWriter(ctx.out(), true));
         cl.setErr(new PrintWriter(ctx.err(), true));
+        StageAsCommand.install(cl, root);
+        ResetArgs.note(args).ifPresent(ctx.err()::println);
         cl.setExecutionExceptionHandler((ex, commandLine, parseResult) -> {
             int code = exitCode(ex);
             String prefix = code == USAGE ? "engine: configuration error:\n" : "engine: ";

@@ -47,7 +47,8 @@ final class ReportCommand implements Callable<Integer> {
             // Unknown both to the map and to the trail: the same message `run` gives for a typo.
             s.map().select(java.util.List.of(stage));
         }
-        Redactor redactor = Redaction.forState(s.layout().stateDir(), root.ctx.env());
+        // As a run redacts: the workspace's known secret values too, not only patterns and the environment.
+        Redactor redactor = Redaction.forWorkspace(s.layout().stateDir(), s.layout().workspace(), root.ctx.env());
         Optional<String> md;
         try (GitCommits commits = GitCommits.open(s)) {
             md = IncidentReport.markdown(stage, read.events(), redactor::redact, commits);

@@ -6,6 +6,7 @@ import dev.engine.git.AiBranchException;
 import dev.engine.git.ApproveResult;
 import dev.engine.git.PendingCommit;
 import dev.engine.git.RejectResult;
+import dev.engine.git.RuntimeFiles;
 import dev.engine.state.EngineLock;
 import dev.engine.state.LockHeldException;
 import java.io.IOException;
@@ -143,7 +144,7 @@ final class ReviewCommand implements Callable<Integer> {
                     return 0;
                 }
                 String stage = stageOf(ai.pending(), target.all ? null : what);
-                ApproveResult r = ai.approve(what);
+                ApproveResult r = ai.approve(what, RuntimeFiles.of(s.layout().workspace(), s.layout().home())::owns);
                 Map<String, Object> d = new LinkedHashMap<>();
                 d.put("commit", what);
                 d.put("by", Operator.name(root.ctx.env()));

@@ -28,6 +28,7 @@ final class Subcommands {
         m.put("hash", HashCommand.class);
         m.put("case", CaseCommand.class);
         m.put("validate", ValidateCommand.class);
+        m.put("adopt", AdoptCommand.class);
         m.put("patch", PatchCommand.class);
         m.put("review", ReviewCommand.class);
         m.put("demo", DemoCommand.class);

@@ -2,17 +2,19 @@ package dev.engine.cli;
 
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
+import dev.engine.escalation.casefile.CaseSources;
 import dev.engine.escalation.diagnostics.DiagnosticsPolicy;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -60,6 +62,7 @@ final class ValidateCommand implements Callable<Integer> {
         out.println("config:    " + s.map().stages().size() + " stages (" + String.join(", ", s.map().stageNames()) + ")");
 
         checkMemo(s, warnings);
+        checkFiles(s, warnings);
         checkTools(s, errors, warnings);
         checkGit(s, out, warnings);
         dev.engine.sandbox.Sandbox sandbox = dev.engine.sandbox.Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env());
@@ -118,16 +121,33 @@ final class ValidateCommand implements Callable<Integer> {
             warnings.add(memo + ": missing; case files will carry no architecture sections");
             return;
         }
-        String text = Files.readString(memo, StandardCharsets.UTF_8).toLowerCase(Locale.ROOT);
-        Set<String> sections = new LinkedHashSet<>();
-        s.map().stages().forEach(st -> sections.addAll(st.architectureSections()));
-        for (String section : sections) {
-            List<String> words = new ArrayList<>(List.of(section));
-            words.addAll(s.map().sectionKeywords().getOrDefault(section, List.of()));
-            if (words.stream().noneMatch(w -> text.contains(w.toLowerCase(Locale.ROOT)))) {
-                warnings.add("master_memo.md: architecture section '" + section + "' matches no heading or keyword");
+        // One warning per name, naming every stage that lists it.
+        Map<String, List<String>> stagesOf = new LinkedHashMap<>();
+        for (StageSpec st : s.map().stages()) {
+            st.architectureSections().forEach(sec -> stagesOf.computeIfAbsent(sec, k -> new ArrayList<>()).add(st.name()));
+        }
+        for (CaseSources.MissingSection m : CaseSources.missingSections(memo, List.copyOf(stagesOf.keySet()), s.map().sectionKeywords())) {
+            String by = String.join(", ", stagesOf.get(m.name()).stream().map(n -> "stages." + n + ".architecture_sections").toList());
+            warnings.add("master_memo.md: architecture section '" + m.name() + "' (" + by + ") has no heading in " + memo
+                    + (m.selectedByKeywords().isEmpty()
+                            ? (s.map().sectionKeywords().containsKey(m.name()) ? ", and its keywords match no section either" : "")
+                                    + "; case files get nothing for it: add a '## " + capitalized(m.name()) + "' section or fix the name"
+                            : "; case files show what its keywords select instead: " + String.join(", ", m.selectedByKeywords())));
+        }
+    }
+
+    /** {@code files:} entries a case file will never show (a symlink is not followed): said here, not discovered in a case. */
+    private void checkFiles(Session s, List<String> warnings) throws IOException {
+        for (StageSpec st : s.map().stages()) {
+            for (CaseSources.DroppedFile d : CaseSources.droppedFiles(s.layout().workspace(), st.files())) {
+                warnings.add(s.layout().contextMap() + ": stages." + st.name() + ".files: '" + d.entry() + "' is left out of case files ("
+                        + d.reason() + ")" + (d.reason().contains("symlink") ? "; list the file it points to instead" : "; fix the entry"));
             }
         }
+    }
+
+    private static String capitalized(String name) {
+        return name.isEmpty() ? name : name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
     }
 
     private void checkTools(Session s, List<String> errors, List<String> warnings) {

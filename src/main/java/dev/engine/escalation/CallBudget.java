@@ -50,6 +50,18 @@ public final class CallBudget {
         return Optional.empty();
     }
 
+    /**
+     * Returns the call reserved by the last {@link #reserve} when the model client proved that
+     * nothing of it was sent (every try failed before writing its request: refused connection,
+     * unknown host, failed TLS handshake). Only after that proof: a call that may have reached the
+     * server stays counted, and an engine killed before it gets here keeps it counted too, so a
+     * crash can only ever leave more counted, never less.
+     */
+    public void release() throws IOException {
+        String now = clock.instant().toString();
+        state.updateError(stage, fingerprint, now, r -> r.withReleasedCall(now));
+    }
+
     /** Adds the tokens a finished call reported; the call itself was counted by {@link #reserve}. */
     public void recordTokens(long tokens) throws IOException {
         if (tokens > 0) {

@@ -114,6 +114,16 @@ public final class ModelEscalator implements Escalator {
                         "case", caseName, "case_tokens", caseFile.tokens(), "error", "Stopped", "message", why));
                 return new EscalationOutcome.Unreachable(why, tokens);
             } catch (ModelException e) {
+                if (e instanceof ModelException.TransportFailure t && t.neverSent()) {
+                    // Nothing left the machine: the reservation goes back, and the run stops as for
+                    // any unreachable server (the next run tries again).
+                    budget.release();
+                    audit(stage, "model_unreachable", AuditLog.details("fingerprint", req.fingerprint(), "model",
+                            c.settings().openaiModel(), "case", caseName, "version", version, "tries", t.tries(),
+                            "message", e.getMessage(), "calls_counted", budget.used()));
+                    c.write(prefix + "_response_v" + version + ".json", errorJson(e));
+                    return new EscalationOutcome.Unreachable(e.getMessage() + "; the call was not counted", tokens);
+                }
                 long used = e.totalTokens();
                 tokens += used;
                 budget.recordTokens(used);

@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.MergeCommand;
 import org.eclipse.jgit.api.MergeResult;
+import org.eclipse.jgit.api.Status;
 import org.eclipse.jgit.api.errors.CheckoutConflictException;
 import org.eclipse.jgit.api.errors.GitAPIException;
 import org.eclipse.jgit.diff.DiffEntry;
@@ -283,6 +285,16 @@ public final class AiBranch implements AutoCloseable {
      * is updated, and a dirty tree or a conflict refuses the whole approve with nothing changed.
      */
     public ApproveResult approve(String commitish) throws IOException {
+        return approve(commitish, path -> false);
+    }
+
+    /**
+     * {@link #approve(String)} where {@code engineOwned} (workspace-relative paths, '/'-separated)
+     * names the engine's runtime files. The bash loop kept its state files in git, so they are
+     * modified in the user's tree while the engine runs; they do not make the tree dirty for an
+     * approve, and the merge leaves them as they are (AI commits can never touch them, I2).
+     */
+    public ApproveResult approve(String commitish, Predicate<String> engineOwned) throws IOException {
         ObjectId tip = tip().orElseThrow(() -> new AiBranchException("there is no " + branch + " branch; nothing to approve"));
         ObjectId main = mainTip();
         List<RevCommit> pending = pendingCommits(tip, main);
@@ -303,7 +315,7 @@ public final class AiBranch implements AutoCloseable {
         String message = "Merge " + branch + " up to " + abbrev(target) + " into " + mainBranch + " (" + approved
                 + " approved AI commit" + (approved == 1 ? "" : "s") + ")";
         if (mainRef.equals(repo.getFullBranch())) {
-            return mergeIntoCheckedOutMain(target, approved, message);
+            return mergeIntoCheckedOutMain(target, approved, message, fastForward, engineOwned);
         }
         Optional<String> elsewhere = checkedOutIn(mainRef);
         if (elsewhere.isPresent()) {
@@ -328,12 +340,27 @@ public final class AiBranch implements AutoCloseable {
         return new ApproveResult.Merged(newMain, approved, fastForward);
     }
 
-    private ApproveResult mergeIntoCheckedOutMain(RevCommit target, int approved, String message) throws IOException {
+    private ApproveResult mergeIntoCheckedOutMain(RevCommit target, int approved, String message, boolean fastForward,
+                                                  Predicate<String> engineOwned) throws IOException {
         try (Git git = new Git(repo)) {
-            Set<String> dirty = new TreeSet<>(git.status().call().getUncommittedChanges());
+            Status status = git.status().call();
+            Set<String> dirty = new TreeSet<>(status.getUncommittedChanges());
+            dirty.removeIf(engineOwned);
             if (!dirty.isEmpty()) {
                 throw new AiBranchException(mainBranch + " has uncommitted changes in: " + String.join(", ", dirty)
                         + "; commit or stash them, then approve again");
+            }
+            // A merge commit is made from the index: a staged runtime file would go into it.
+            // Unstaging keeps the file as it is, so nothing (no counter) is lost by doing it.
+            Set<String> staged = new TreeSet<>();
+            staged.addAll(status.getAdded());
+            staged.addAll(status.getChanged());
+            staged.addAll(status.getRemoved());
+            staged.removeIf(engineOwned.negate());
+            if (!fastForward && !staged.isEmpty()) {
+                throw new AiBranchException("the engine's runtime files " + String.join(", ", staged) + " are staged in "
+                        + mainBranch + "'s index and this approve needs a merge commit; `git restore --staged "
+                        + String.join(" ", staged) + "` unstages them and keeps the files as they are, then approve again");
             }
             MergeResult result = git.merge().include(target).setFastForward(MergeCommand.FastForwardMode.FF)
                     .setCommit(true).setMessage(message).call();

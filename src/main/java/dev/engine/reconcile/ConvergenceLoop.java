@@ -12,8 +12,8 @@ import dev.engine.executor.ExecutorRequest;
 import dev.engine.fingerprint.Fingerprinter;
 import dev.engine.reconcile.Observation.Attempt;
 import dev.engine.stage.Cancellation;
+import dev.engine.stage.Attempts;
 import dev.engine.stage.StageResult;
-import dev.engine.stage.StageRunner;
 import dev.engine.state.ErrorRecord;
 import dev.engine.state.StageInfo;
 import dev.engine.state.StageStatus;
@@ -39,12 +39,12 @@ public final class ConvergenceLoop {
      * @param beforeAttempt brings the directory the stage runs in up to the AI branch tip, so a fix
      *                      committed a moment ago is what the next attempt runs
      */
-    public record Parts(StateStore state, AuditLog audit, StageRunner runner, Fingerprinter fingerprinter,
+    public record Parts(StateStore state, AuditLog audit, Attempts runner, Fingerprinter fingerprinter,
                         Executor executor, Escalator escalator, Clock clock, Cancellation cancellation,
                         PrintStream out, Path logsDir, Path home, List<String> allStages, BeforeAttempt beforeAttempt,
                         Holds holds) {
         /** Without a review gate (tests of the loop that land no code). */
-        public Parts(StateStore state, AuditLog audit, StageRunner runner, Fingerprinter fingerprinter,
+        public Parts(StateStore state, AuditLog audit, Attempts runner, Fingerprinter fingerprinter,
                      Executor executor, Escalator escalator, Clock clock, Cancellation cancellation,
                      PrintStream out, Path logsDir, Path home, List<String> allStages, BeforeAttempt beforeAttempt) {
             this(state, audit, runner, fingerprinter, executor, escalator, clock, cancellation, out, logsDir, home, allStages,
@@ -194,7 +194,7 @@ public final class ConvergenceLoop {
                 return new Decision.Stop("stopped before escalating: " + p.cancellation().reason());
             }
             EscalationOutcome outcome = p.escalator().escalate(new EscalationRequest(stage, e.fingerprint(), e.apiCallsUsed(), log));
-            Map<String, Object> details = AuditLog.details("fingerprint", e.fingerprint(), "outcome", kind(outcome),
+            Map<String, Object> details = AuditLog.details("fingerprint", e.fingerprint(), "outcome", outcome.wire(),
                     "summary", outcome.summary(), "tokens", outcome.tokens());
             if (outcome instanceof EscalationOutcome.PatchApplied a) {
                 details.put("commit", a.commit());
@@ -246,7 +246,7 @@ public final class ConvergenceLoop {
         ExecutorOutcome outcome = p.executor().attempt(new ExecutorRequest(stage, x.fingerprint(), x.attempts(), log));
         String now = p.clock().instant().toString();
         p.state().updateError(stage.name(), x.fingerprint(), now, r -> r.withSource("executor", now));
-        Map<String, Object> details = AuditLog.details("fingerprint", x.fingerprint(), "outcome", kind(outcome), "summary", outcome.summary());
+        Map<String, Object> details = AuditLog.details("fingerprint", x.fingerprint(), "outcome", outcome.wire(), "summary", outcome.summary());
         if (outcome instanceof ExecutorOutcome.Applied a) {
             details.put("commit", a.commit());
         }
@@ -275,7 +275,7 @@ public final class ConvergenceLoop {
     }
 
     private static Map<String, Object> decisionDetails(Decision d) {
-        Map<String, Object> m = AuditLog.details("decision", d.getClass().getSimpleName());
+        Map<String, Object> m = AuditLog.details("decision", d.wire());
         if (d instanceof Decision.RunExecutor x) {
             m.put("fingerprint", x.fingerprint());
             m.put("attempts", x.attempts());
@@ -293,9 +293,6 @@ public final class ConvergenceLoop {
         return m;
     }
 
-    private static String kind(Object sealedValue) {
-        return sealedValue.getClass().getSimpleName();
-    }
 
     private void audit(String stage, String event, Map<String, Object> details) throws IOException {
         p.audit().append(stage, event, details);

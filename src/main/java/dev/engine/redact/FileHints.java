@@ -2,9 +2,22 @@ package dev.engine.redact;
 
 import java.util.Locale;
 
-/** What a file's path (and, for YAML, its top-level keys) says about the secrets it holds. */
-record FileHints(boolean configFile, boolean envFile) {
-    static final FileHints NONE = new FileHints(false, false);
+/**
+ * What a file's path (and, for YAML, its top-level keys) says about the secrets it holds.
+ *
+ * @param configFile kubeconfig, talosconfig, Talos machine config or secrets bundle: a bare
+ *     {@code key:} holds a private key
+ * @param envFile a {@code .env} file: any random-looking value goes
+ * @param secretFile a file that holds nothing but secrets ({@code .git-credentials},
+ *     {@code .pgpass}, {@code .netrc}, {@code *token*}, {@code *password*}, {@code *.key}): each
+ *     line is one
+ */
+record FileHints(boolean configFile, boolean envFile, boolean secretFile) {
+    static final FileHints NONE = new FileHints(false, false, false);
+
+    FileHints(boolean configFile, boolean envFile) {
+        this(configFile, envFile, false);
+    }
 
     static FileHints of(String relativePath, String text) {
         String path = relativePath == null ? "" : relativePath.replace('\\', '/').toLowerCase(Locale.ROOT);
@@ -12,11 +25,32 @@ record FileHints(boolean configFile, boolean envFile) {
         boolean env = name.equals(".env") || name.equals(".envrc") || name.startsWith(".env.") || name.endsWith(".env");
         boolean config = name.contains("kubeconfig") || name.contains("talosconfig") || path.endsWith(".kube/config")
                 || path.endsWith(".talos/config") || (isYaml(name) && (isTalosName(name) || hasConfigShape(text)));
-        return new FileHints(config, env);
+        return new FileHints(config, env, isSecretFile(name));
     }
 
     private static boolean isYaml(String name) {
         return name.endsWith(".yaml") || name.endsWith(".yml");
+    }
+
+    /** Structured or documented files are read by their structure, not as lines of secrets. */
+    private static boolean isSecretFile(String name) {
+        if (name.equals(".git-credentials") || name.equals(".pgpass") || name.equals(".netrc") || name.equals("_netrc")) {
+            return true;
+        }
+        int dot = name.lastIndexOf('.');
+        String ext = dot < 0 ? "" : name.substring(dot + 1);
+        if (ext.equals("key") && !name.endsWith(".pub.key")) {
+            return true;
+        }
+        boolean structured = isYaml(name) || ext.equals("json") || ext.equals("md") || ext.equals("sh") || ext.equals("py")
+                || ext.equals("go") || ext.equals("java") || ext.equals("js") || ext.equals("ts") || ext.equals("tf")
+                || ext.equals("toml") || ext.equals("ini") || ext.equals("conf") || ext.equals("log") || ext.equals("html")
+                || ext.equals("env") || name.startsWith(".env");
+        if (structured) {
+            return false;
+        }
+        return name.contains("token") || name.contains("password") || name.contains("passwd") || name.contains("secret")
+                || name.contains("credential") || name.equals("age.key") || name.endsWith("apikey") || name.endsWith("api-key");
     }
 
     /** File names talosctl gen config / gen secrets write. */

@@ -29,8 +29,20 @@ final class KeyNames {
     private static final String[] STRONG_SUFFIXES = {
         "password", "passwd", "passphrase", "secret", "secretkey", "secretid", "token", "apikey",
         "privatekey", "accesskey", "clientkey", "encryptionkey", "signingkey", "masterkey", "sessionkey",
-        "authkey", "hmackey", "sharedkey", "keydata", "credential", "credentials", "authorization",
+        "authkey", "hmackey", "sharedkey", "keydata", "credential", "credentials", "authorization", "salt", "storepass", "keypass",
     };
+
+    /** Suffixes of names whose value is the name of a Kubernetes Secret, not its content. */
+    private static final String[] REFERENCE_SUFFIXES = {
+        "credentialsecret", "credentialssecret", "tlssecret", "certsecret", "certificatesecret", "secretname", "secretref",
+    };
+
+    /**
+     * Last words that make a name secret on their own: {@code DB_PASS}, {@code GITHUB_PAT},
+     * {@code registry_creds}, {@code SENTRY_DSN} (its key is in the URL), {@code root_pw},
+     * {@code wifi_psk}.
+     */
+    private static final Set<String> STRONG_LAST_WORDS = Set.of("pass", "pat", "creds", "dsn", "pwd", "pw", "psk");
 
     /**
      * First words of names that carry a secret's suffix but hold a count, a switch or a reference
@@ -69,6 +81,14 @@ final class KeyNames {
         if (NONE_FIRST_WORDS.contains(first) && first.length() < n.length()) {
             return Strength.NONE;
         }
+        if (n.contains("checksum") || n.endsWith("sha256") || n.endsWith("digest")) {
+            return Strength.NONE; // checksum/secret: a hash of the Secret, published to roll pods
+        }
+        for (String ref : REFERENCE_SUFFIXES) {
+            if (n.endsWith(ref)) {
+                return Strength.NONE; // backupTargetCredentialSecret: minio names a Secret object
+            }
+        }
         for (String s : STRONG_SUFFIXES) {
             if (n.endsWith(s)) {
                 // sudoers NOPASSWD:, notoken: a switch, not a secret
@@ -76,8 +96,8 @@ final class KeyNames {
             }
         }
         String last = lastWord(rawName);
-        if (last.equals("pass")) {
-            return Strength.STRONG;
+        if (STRONG_LAST_WORDS.contains(last) && !n.equals("pwd")) {
+            return Strength.STRONG; // PWD alone is the shell's working directory
         }
         if (n.endsWith("publickey")) {
             return Strength.NONE;
@@ -101,30 +121,54 @@ final class KeyNames {
         if (classify(name) != Strength.NONE) {
             return true;
         }
+        // the names the earlier measurement let through: GITHUB_PAT, *_WEBHOOK*, OP_SESSION_*, *_CREDS, SENTRY_DSN
         return u.contains("SECRET") || u.contains("CREDENTIAL") || u.contains("PASSWORD") || u.contains("PRIVATE")
-                || u.endsWith("_TOKEN") || u.endsWith("_KEY") || u.endsWith("_PASS") || u.endsWith("_PWD")
-                || u.endsWith("_AUTH");
+                || u.contains("WEBHOOK") || u.contains("TOKEN") || u.contains("PASSWD") || u.contains("APIKEY")
+                || u.startsWith("OP_SESSION") || u.contains("_CREDS") || u.startsWith("CREDS_") || u.endsWith("DSN")
+                || u.endsWith("_PAT") || u.startsWith("PAT_") || u.contains("_PAT_") || u.contains("COOKIE")
+                || u.endsWith("_KEY") || u.contains("_KEY_") || u.endsWith("_PASS") || u.endsWith("_PWD") || u.endsWith("_PW")
+                || u.endsWith("_AUTH") || u.endsWith("_PSK") || u.contains("CONNECTION_STRING");
     }
 
-    /** Placeholder kind for a value found under this name. */
-    static String kindOf(String rawName, boolean configFile) {
-        String n = normalize(rawName);
-        if (n.startsWith("aws") || n.contains("awssecret") || n.contains("awsaccess")) {
-            return "aws-key";
+    /**
+     * Whether {@code value}, found under a name of strength {@code st}, is a secret: not a
+     * placeholder or reference, not the name itself ({@code password=password}), not a path for a
+     * key-named field, and key material if the name alone does not make it one.
+     */
+    static boolean isSecretValue(String name, String value, Strength st) {
+        if (st == Strength.NONE || isTrivial(value)) {
+            return false;
         }
-        if (n.endsWith("pass") || n.endsWith("password") || n.endsWith("passwd") || n.endsWith("passphrase")) {
-            return "password";
+        String bare = value.endsWith(";") || value.endsWith(",") ? value.substring(0, value.length() - 1) : value;
+        if (name != null && (bare.equalsIgnoreCase(name) || bare.equalsIgnoreCase(lastWord(name)))) {
+            return false; // password = password: a variable passed on, or a documentation example
         }
-        if (n.endsWith("token") || n.endsWith("authorization") || n.equals("auth")) {
-            return "token";
+        if (name != null && normalize(name).endsWith("key") && looksLikePath(value)) {
+            return false; // client-key: /etc/kubernetes/pki/client.key
         }
-        if (n.endsWith("privatekey") || n.endsWith("keydata") || n.endsWith("clientkey") || (configFile && n.equals("key"))) {
-            return "private-key";
+        if (isUpperIdentifier(bare)) {
+            return false; // secretKey: DB_PASSWORD names the key, passwordKey: ADMIN_PASSWORD names a variable
         }
-        if (n.endsWith("key")) {
-            return "key";
+        return st == Strength.STRONG || looksLikeKeyMaterial(value);
+    }
+
+    private static final String[] AUTH_SCHEMES = {"bearer ", "basic ", "token ", "digest ", "bot ", "apikey ", "sso-key "};
+
+    /** Where the credential starts in {@code Bearer x}, {@code Token x}: after the scheme word (0 if none). */
+    static int credentialStart(String value) {
+        for (String s : AUTH_SCHEMES) {
+            if (value.regionMatches(true, 0, s, 0, s.length())) {
+                int i = s.length();
+                while (i < value.length() && value.charAt(i) == ' ') {
+                    i++;
+                }
+                return i < value.length() ? i : 0;
+            }
         }
-        return "secret";
+        if (value.regionMatches(true, 0, "PVEAPIToken=", 0, 12)) {
+            return value.lastIndexOf('=') + 1; // USER@REALM!TOKENID=SECRET
+        }
+        return 0;
     }
 
     static String normalize(String rawName) {
@@ -194,9 +238,9 @@ final class KeyNames {
         if (TRIVIAL.contains(v.toLowerCase(Locale.ROOT))) {
             return true;
         }
-        if (v.startsWith("${") || v.startsWith("$(") || v.startsWith("{{") || v.startsWith("%{") || v.startsWith("#{")
+        if (v.startsWith("${") || v.startsWith("$(") || v.startsWith("{") || v.startsWith("%{") || v.startsWith("#{")
                 || v.startsWith("ENC[") || v.startsWith("*")) {
-            return true; // variable, command substitution, template, SOPS ciphertext, YAML alias
+            return true; // variable, command substitution, template ({{ }}, Python's {token}), object, SOPS ciphertext, YAML alias
         }
         if (v.charAt(0) == '$' && v.length() > 1
                 && (Character.isLetter(v.charAt(1)) || v.charAt(1) == '_' || v.charAt(1) == '{' || v.charAt(1) == '(')) {
@@ -208,7 +252,24 @@ final class KeyNames {
         if (v.regionMatches(true, 0, "[REDACTED", 0, 9) || Redactor.PLACEHOLDER.matcher(v).matches()) {
             return true;
         }
+        if (BYTE_COUNT.matcher(v).matches()) {
+            return true; // kubectl describe secret: "password:  16 bytes"
+        }
         return isMask(v);
+    }
+
+    private static final java.util.regex.Pattern BYTE_COUNT = java.util.regex.Pattern.compile("[0-9]+ bytes");
+    private static final java.util.regex.Pattern UPPER_IDENTIFIER = java.util.regex.Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+");
+    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+            "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
+
+    /** {@code DB_PASSWORD} as a value: the name of a variable or a Secret's key, not a password. */
+    static boolean isUpperIdentifier(String v) {
+        return UPPER_IDENTIFIER.matcher(v).matches();
+    }
+
+    static boolean isUuid(String v) {
+        return v.length() == 36 && UUID.matcher(v).matches();
     }
 
     /** Prose that follows a secret's name in a log message, not a value. */
@@ -236,8 +297,8 @@ final class KeyNames {
      * {@code password} (a reference to a Secret's key) are not.
      */
     static boolean looksLikeKeyMaterial(String v) {
-        if (v.length() < 16) {
-            return false;
+        if (v.length() < 16 || isUuid(v) || (v.startsWith("age1") && v.length() == 62)) {
+            return false; // an id (ExternalSecret remoteRef.key), an age public key (recipient)
         }
         boolean digit = false;
         boolean upper = false;

@@ -20,9 +20,87 @@ final class KeyValueScanner {
     /** A .env file: any variable whose value looks like key material is redacted too. */
     private final boolean envFile;
 
+    /** Whether values of other names are checked for randomness (layer 5). */
+    private final boolean entropy;
+
+    /** {@link KeyNames#classify}, possibly remembered: a log repeats a few dozen names a million times. */
+    private final java.util.function.Function<String, KeyNames.Strength> classifier;
+
     KeyValueScanner(boolean configFile, boolean envFile) {
+        this(configFile, envFile, true, KeyNames::classify);
+    }
+
+    KeyValueScanner(boolean configFile, boolean envFile, boolean entropy) {
+        this(configFile, envFile, entropy, KeyNames::classify);
+    }
+
+    KeyValueScanner(boolean configFile, boolean envFile, boolean entropy, java.util.function.Function<String, KeyNames.Strength> classifier) {
         this.configFile = configFile;
         this.envFile = envFile;
+        this.entropy = entropy;
+        this.classifier = classifier;
+    }
+
+    /** {@code authorization: permission denied}: a lower-case word followed by more words is a message. */
+    private static boolean isProse(String t, String s, int end, int ce) {
+        if (s.isEmpty() || !s.chars().allMatch(ch -> ch >= 'a' && ch <= 'z')) {
+            return false;
+        }
+        return end + 1 < ce && t.charAt(end) == ' ' && Character.isLetter(t.charAt(end + 1));
+    }
+
+    /** {@code scheme://user[:password]@host...}. */
+    private static boolean isUrlWithUserinfo(String v) {
+        int p = v.indexOf("://");
+        if (p <= 0) {
+            return false;
+        }
+        for (int i = 0; i < p; i++) {
+            char c = v.charAt(i);
+            if (!Character.isLetterOrDigit(c) && c != '+' && c != '.' && c != '-') {
+                return false;
+            }
+        }
+        int at = v.indexOf('@', p + 3);
+        int slash = v.indexOf('/', p + 3);
+        return at > p + 3 && (slash < 0 || at < slash);
+    }
+
+    /** {@code ${NAME...} } or {@code $NAME}: the name is a shell variable being expanded. */
+    private static boolean isShellExpansion(String t, int ls, int nameStart) {
+        if (nameStart > ls && t.charAt(nameStart - 1) == '$') {
+            return true;
+        }
+        return nameStart - 1 > ls && t.charAt(nameStart - 1) == '{' && t.charAt(nameStart - 2) == '$';
+    }
+
+    /**
+     * A value under a name that says nothing, checked for randomness. Read at most
+     * {@link EntropyRule#MAX_LENGTH} characters ahead, so {@code a=a=a=...} stays linear.
+     */
+    private static void randomValue(String t, int sep, int ce, int nameStart, int nameEnd, List<Span> out) {
+        int v = skipBlanks(t, sep + 1, ce);
+        char q = v < ce ? t.charAt(v) : 0;
+        if (q == '"' || q == '\'') {
+            v++;
+        }
+        int lim = Math.min(ce, v + EntropyRule.MAX_LENGTH + 1);
+        int e = v;
+        while (e < lim && EntropyRule.isValueChar(t.charAt(e))) {
+            if (t.charAt(e) == '=' && e + 1 < ce && t.charAt(e + 1) != '=' && EntropyRule.isValueChar(t.charAt(e + 1))) {
+                break; // password=x inside the value: another pair, not base64 padding
+            }
+            e++;
+        }
+        if (e == lim && lim < ce) {
+            return; // too long to be a token
+        }
+        if (e < ce && !endsPlainValue(t.charAt(e)) && t.charAt(e) != ':' && !(t.charAt(e) == '\\')) {
+            return; // the random-looking part is only the start of a longer word
+        }
+        if (e - v >= EntropyRule.MIN_LENGTH && EntropyRule.isRandomSecret(t.substring(nameStart, nameEnd), t.substring(v, e))) {
+            out.add(new Span(v, e, Span.Layer.ENTROPY));
+        }
     }
 
     private record LineKey(int nameStart, int nameEnd, int sep, boolean jsonQuoted) {}
@@ -70,6 +148,13 @@ final class KeyValueScanner {
         int resume = ls;
         for (int i = ls; i < ce; i++) {
             char c = t.charAt(i);
+            if (c == 'E' && i >= resume && t.startsWith("ENC[", i)) {
+                int close = t.indexOf(']', i);
+                if (close > 0 && close < ce) {
+                    resume = close + 1; // SOPS ciphertext: data:, iv:, tag: inside are not pairs
+                }
+                continue;
+            }
             if ((c != ':' && c != '=') || i < resume) {
                 continue;
             }
@@ -87,22 +172,36 @@ final class KeyValueScanner {
                 nameStart = r[0];
                 nameEnd = r[1];
             }
-            if (!lineStart && !secretData && !KeyNames.mayBeSecretName(t.charAt(nameEnd - 1))) {
-                continue; // cheap test first: most separators in logs follow timestamps and plain fields
+            if (nameStart - 3 >= ls && t.startsWith("://", nameStart - 3)) {
+                continue; // https://user:password@host: the URL rule knows where the password ends
             }
-            String name = t.substring(nameStart, nameEnd);
-            KeyNames.Strength st = strength(name, lineStart, c, secretData);
-            if (st == KeyNames.Strength.NONE || !separatorOk(t, i, ce, c, lineStart)) {
+            if (nameStart >= ls + 7 && t.regionMatches(true, nameStart - 7, "public", 0, 6)
+                    && (t.charAt(nameStart - 1) == ' ' || t.charAt(nameStart - 1) == '_' || t.charAt(nameStart - 1) == '-')) {
+                continue; // "# public key: age1...": public by name
+            }
+            if (isShellExpansion(t, ls, nameStart)) {
+                continue; // ${CF_API_TOKEN:0:4}, ${SSH_PASS:+*****}: code operating on a variable, not a value
+            }
+            boolean maySecret = lineStart || secretData || KeyNames.mayBeSecretName(t.charAt(nameEnd - 1));
+            String name = maySecret ? t.substring(nameStart, nameEnd) : null;
+            KeyNames.Strength st = maySecret ? strength(name, lineStart, c, secretData) : KeyNames.Strength.NONE;
+            boolean arrow = c == '=' && i + 1 < ce && t.charAt(i + 1) == '>' && nameEnd < i && (t.charAt(nameEnd) == '\'' || t.charAt(nameEnd) == '"');
+            if (!arrow && !separatorOk(t, i, ce, c, lineStart)) {
                 continue;
             }
-            int v = skipBlanks(t, i + 1, ce);
+            if (st == KeyNames.Strength.NONE) {
+                if (entropy) {
+                    randomValue(t, i, ce, nameStart, nameEnd, out);
+                }
+                continue;
+            }
+            int v = skipBlanks(t, arrow ? i + 2 : i + 1, ce);
             if (v >= ce) {
                 continue; // YAML nested mapping or nothing
             }
-            String kind = secretData ? "secret" : KeyNames.kindOf(name, configFile);
             boolean yaml = lineStart && c == ':' && !lk.jsonQuoted();
             if (yaml && isBlockIndicator(t, v, ce)) {
-                return blockScalar(t, ls, fs, ce, st, kind, out);
+                return blockScalar(t, ls, fs, ce, st, out);
             }
             if (!lineStart && insideStringLiteral(t, ls, nameStart, nameEnd, v)) {
                 continue; // out.println("OPENAI_API_KEY: " + state): the quote ends the literal
@@ -113,11 +212,23 @@ final class KeyValueScanner {
             }
             resume = val.resume();
             String s = t.substring(val.start(), val.end());
+            int cred = KeyNames.credentialStart(s);
+            if (KeyNames.normalize(name).equals("pveapitoken")) {
+                int eq = s.lastIndexOf('=');
+                cred = eq + 1; // PVEAPIToken=USER@REALM!TOKENID=SECRET
+            }
+            if (cred > 0) {
+                val = new Value(val.start() + cred, val.end(), val.resume(), val.quoted());
+                s = s.substring(cred);
+            }
+            if (isUrlWithUserinfo(s)) {
+                continue; // https://key@host, postgres://user:pw@db: the URL rule takes just the userinfo
+            }
             // "invalid token: context deadline exceeded" is a message, not a value
-            boolean prose = !lineStart && c == ':' && !val.quoted() && KeyNames.isProseWord(s);
+            boolean prose = !lineStart && c == ':' && !val.quoted() && (KeyNames.isProseWord(s) || isProse(t, s, val.end(), ce));
             boolean code = !val.quoted() && !yaml && isCode(t, val, ce, c, nameEnd, i);
-            if (!prose && !code && isSecretValue(name, s, st)) {
-                out.add(new Span(val.start(), val.end(), kind, Span.FIELD));
+            if (!prose && !code && KeyNames.isSecretValue(name, s, st)) {
+                out.add(new Span(val.start(), val.end(), Span.Layer.FIELD));
             }
         }
         return -1;
@@ -127,7 +238,7 @@ final class KeyValueScanner {
         if (lineStart && sep == ':' && secretData) {
             return KeyNames.Strength.STRONG;
         }
-        KeyNames.Strength st = KeyNames.classify(name);
+        KeyNames.Strength st = classifier.apply(name);
         if (envFile && lineStart && sep == '=') {
             return KeyNames.isSensitiveEnvName(name) ? KeyNames.Strength.STRONG : KeyNames.Strength.WEAK;
         }
@@ -135,20 +246,6 @@ final class KeyValueScanner {
             return KeyNames.Strength.STRONG;
         }
         return st;
-    }
-
-    private boolean isSecretValue(String name, String s, KeyNames.Strength st) {
-        if (KeyNames.isTrivial(s)) {
-            return false;
-        }
-        String bare = s.endsWith(";") || s.endsWith(",") ? s.substring(0, s.length() - 1) : s;
-        if (bare.equalsIgnoreCase(name) || bare.equalsIgnoreCase(KeyNames.lastWord(name))) {
-            return false; // password = password: a variable passed on, or a documentation example
-        }
-        if (KeyNames.normalize(name).endsWith("key") && KeyNames.looksLikePath(s)) {
-            return false; // client-key: /etc/kubernetes/pki/client.key
-        }
-        return st == KeyNames.Strength.STRONG || KeyNames.looksLikeKeyMaterial(s);
     }
 
     private static boolean separatorOk(String t, int i, int ce, char c, boolean lineStart) {
@@ -280,11 +377,14 @@ final class KeyValueScanner {
      * where scanning continues: past the closing quote of a quoted value.
      */
     private Value value(String t, int v, int ce, char sep, boolean lineStart, boolean yaml) {
+        if (!yaml && v + 1 < ce && "fFrRbBuU".indexOf(t.charAt(v)) >= 0 && (t.charAt(v + 1) == '"' || t.charAt(v + 1) == '\'')) {
+            v++; // f"Bearer {TOKEN}", r'...': a string literal's prefix, the value is inside the quotes
+        }
         char q = t.charAt(v);
         if (q == '"') {
             int close = closingDoubleQuote(t, v + 1, ce);
             if (close >= 0) {
-                return new Value(v + 1, close, close + 1, true);
+                return new Value(skipAuthScheme(t, v + 1, close), close, close + 1, true); // "Bearer x": the credential
             }
             v++;
         } else if (q == '\\' && v + 1 < ce && t.charAt(v + 1) == '"') {
@@ -296,7 +396,7 @@ final class KeyValueScanner {
         } else if (q == '\'') {
             int close = closingSingleQuote(t, v + 1, ce);
             if (close >= 0) {
-                return new Value(v + 1, close, close + 1, true);
+                return new Value(skipAuthScheme(t, v + 1, close), close, close + 1, true);
             }
             v++;
         } else if (yaml && (q == '{' || q == '[')) {
@@ -315,7 +415,17 @@ final class KeyValueScanner {
         }
         int e = v;
         boolean envLine = lineStart && sep == '=';
+        if (envLine) {
+            while (e < ce && !Character.isWhitespace(t.charAt(e)) && !Character.isSpaceChar(t.charAt(e))) {
+                e++;
+            }
+            int end = e > v && t.charAt(e - 1) == ';' ? e - 1 : e; // A=b; next: the ; separates commands
+            return new Value(v, end, e, false);
+        }
         while (e < ce && !(envLine ? Character.isWhitespace(t.charAt(e)) || Character.isSpaceChar(t.charAt(e)) : endsPlainValue(t.charAt(e)))) {
+            if (!envLine && t.charAt(e) == '\\' && e + 1 < ce && "nrt\"".indexOf(t.charAt(e + 1)) >= 0) {
+                break; // CF_Token=x\nCF_Account_ID=y: a JSON-escaped line break ends the value
+            }
             e++;
         }
         return new Value(v, e, e, false);
@@ -411,7 +521,7 @@ final class KeyValueScanner {
      * {@code password: |} followed by more-indented lines: all of them are the value. Each line is
      * replaced on its own later, so line numbers stay as they were.
      */
-    private int blockScalar(String t, int ls, int fs, int ce, KeyNames.Strength st, String kind, List<Span> out) {
+    private int blockScalar(String t, int ls, int fs, int ce, KeyNames.Strength st, List<Span> out) {
         int keyIndent = fs - ls;
         int n = t.length();
         int p = ce < n && t.charAt(ce) == '\r' ? ce + 2 : ce + 1;
@@ -445,7 +555,7 @@ final class KeyValueScanner {
                 ? !KeyNames.isTrivial(content)
                 : KeyNames.looksLikeKeyMaterial(content.replaceAll("\\s+", ""));
         if (secret) {
-            out.add(new Span(first, last, kind, Span.FIELD));
+            out.add(new Span(first, last, Span.Layer.FIELD));
         }
         return after;
     }
@@ -488,6 +598,8 @@ final class KeyValueScanner {
             return false;
         }
         String kind = l.substring(5).strip();
+        int hash = kind.indexOf(" #");
+        kind = hash < 0 ? kind : kind.substring(0, hash).strip(); // kind: Secret # sealed later
         return kind.equals("Secret") || kind.equals("\"Secret\"") || kind.equals("'Secret'");
     }
 

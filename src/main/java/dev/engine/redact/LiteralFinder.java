@@ -6,54 +6,59 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Every occurrence of known secret values (sensitive environment variables, values already
- * redacted elsewhere), also when a line break was inserted inside them (a terminal or a log
- * shipper wrapped the line, a base64 tool wrapped at 76 columns, CRLF or LF).
+ * Every occurrence of known secret values (and their encodings), also where a line break was
+ * inserted inside one: a terminal or a log shipper wrapped the line, a base64 tool wrapped at 76
+ * columns, a YAML plain scalar was folded onto an indented next line; CRLF or LF.
  *
  * <p>One pass whatever the number of values: a rolling hash of each 6-character window is looked
  * up in a bit set of the values' first 6 characters; only hits are compared.
  */
 final class LiteralFinder {
-    /** Shortest value searched for; see {@link Redactor#MIN_ENV_SECRET}. */
+    /** Shortest value searched for; see {@link KnownSecrets#MIN_ENV_SECRET}. */
     static final int WINDOW = 6;
     private static final long BASE = 1_000_003L;
 
     private LiteralFinder() {}
 
-    static void find(String t, Map<String, String> needles, List<Span> out) {
+    static void find(String t, Map<String, KnownValues.Needle> needles, List<Span> out, long learnedBefore) {
         if (needles.isEmpty() || t.length() < WINDOW) {
             return;
         }
-        // A view of the text without line breaks, and where each of its characters came from.
+        // A view of the text without line breaks (and the indentation after them), and where each
+        // of its characters came from.
         int n = t.length();
-        int breaks = 0;
-        for (int i = 0; i < n; i++) {
-            char c = t.charAt(i);
-            if (c == '\n' || c == '\r') {
-                breaks++;
-            }
-        }
-        char[] flat = new char[n - breaks];
-        int[] origin = breaks == 0 ? null : new int[n - breaks];
+        char[] flat = new char[n];
+        int[] origin = null;
         int k = 0;
+        boolean afterBreak = false;
         for (int i = 0; i < n; i++) {
             char c = t.charAt(i);
-            if (c != '\n' && c != '\r') {
-                flat[k] = c;
-                if (origin != null) {
-                    origin[k] = i;
+            boolean skip = c == '\n' || c == '\r' || (afterBreak && (c == ' ' || c == '\t'));
+            if (skip) {
+                afterBreak = true;
+                if (origin == null) {
+                    origin = new int[n];
+                    for (int j = 0; j < k; j++) {
+                        origin[j] = j;
+                    }
                 }
-                k++;
+                continue;
             }
+            afterBreak = false;
+            flat[k] = c;
+            if (origin != null) {
+                origin[k] = i;
+            }
+            k++;
         }
-
-        if (flat.length < WINDOW) {
+        int len = k;
+        if (len < WINDOW) {
             return;
         }
         int bits = Integer.highestOneBit(Math.max(1 << 12, needles.size() * 64)) << 1;
         long[] filter = new long[bits >>> 6];
-        Map<Long, List<Map.Entry<String, String>>> byPrefix = new HashMap<>();
-        for (Map.Entry<String, String> e : needles.entrySet()) {
+        Map<Long, List<Map.Entry<String, KnownValues.Needle>>> byPrefix = new HashMap<>();
+        for (Map.Entry<String, KnownValues.Needle> e : needles.entrySet()) {
             String s = e.getKey();
             if (s.length() < WINDOW) {
                 continue;
@@ -78,19 +83,21 @@ final class LiteralFinder {
         for (int i = 0; ; i++) {
             int slot = slot(h, bits);
             if ((filter[slot >>> 6] & (1L << slot)) != 0) {
-                List<Map.Entry<String, String>> hits = byPrefix.get(h);
+                List<Map.Entry<String, KnownValues.Needle>> hits = byPrefix.get(h);
                 if (hits != null) {
-                    for (Map.Entry<String, String> e : hits) {
-                        if (regionEquals(flat, i, e.getKey())) {
+                    for (Map.Entry<String, KnownValues.Needle> e : hits) {
+                        if (regionEquals(flat, len, i, e.getKey())) {
                             int last = i + e.getKey().length() - 1;
                             int start = origin == null ? i : origin[i];
                             int end = (origin == null ? last : origin[last]) + 1;
-                            out.add(new Span(start, end, e.getValue(), Span.LITERAL));
+                            KnownValues.Needle nd = e.getValue();
+                            Span.Layer layer = nd.learnedAt() < 0 || nd.learnedAt() < learnedBefore ? Span.Layer.KNOWN : Span.Layer.LEARNED;
+                            out.add(new Span(start, end, layer, null, nd.identity(), nd.form()));
                         }
                     }
                 }
             }
-            if (i + WINDOW >= flat.length) {
+            if (i + WINDOW >= len) {
                 break;
             }
             h = (h - flat[i] * top) * BASE + flat[i + WINDOW];
@@ -104,8 +111,8 @@ final class LiteralFinder {
         return (int) h & (bits - 1);
     }
 
-    private static boolean regionEquals(char[] flat, int at, String s) {
-        if (at + s.length() > flat.length) {
+    private static boolean regionEquals(char[] flat, int len, int at, String s) {
+        if (at + s.length() > len) {
             return false;
         }
         for (int j = 0; j < s.length(); j++) {

@@ -5,9 +5,10 @@ import java.util.Base64;
 import java.util.List;
 
 /**
- * Private keys in PEM armour, plain or as JSON-escaped single lines, and base64-encoded PEM
- * private keys (kubeconfig {@code client-key-data}, Talos {@code key:}, Secret {@code data:}).
- * Certificates are public and stay.
+ * Private keys in PEM armour, plain or as JSON-escaped single lines, base64-encoded PEM private
+ * keys (kubeconfig {@code client-key-data}, Talos {@code key:}, Secret {@code data:}) in any
+ * wrapping, and key bodies without armour: DER private keys in base64 (PKCS#8, PKCS#1, SEC1,
+ * recognised by their ASN.1 structure) and OpenSSH key bodies. Certificates are public and stay.
  *
  * <p>Hand-written rather than a regex: one left-to-right pass, each character looked at a bounded
  * number of times, whatever the input.
@@ -22,9 +23,102 @@ final class PemScanner {
 
     private PemScanner() {}
 
+    /** base64 of "openssh-key-v1", the start of every OpenSSH private key body. */
+    private static final String OPENSSH_BODY = "b3BlbnNzaC1rZXktdjE";
+
     static void scan(String t, List<Span> out) {
         scanArmoured(t, out);
         scanBase64(t, out);
+        scanDer(t, out);
+    }
+
+    /** What the first bytes of a DER structure are. */
+    enum Der { PRIVATE_KEY, OTHER, NONE }
+
+    /**
+     * A private key's DER starts {@code SEQUENCE { INTEGER 0|1, ...}} followed by an algorithm
+     * (PKCS#8), the modulus (PKCS#1 RSA) or the key octets (SEC1 EC); certificates, public keys
+     * and encrypted keys start {@code SEQUENCE { SEQUENCE ...}}.
+     */
+    static Der der(byte[] b) {
+        if (b.length < 8 || b[0] != 0x30) {
+            return Der.NONE;
+        }
+        int i = 1;
+        int len = b[i++] & 0xff;
+        if ((len & 0x80) != 0) {
+            int nb = len & 0x7f;
+            if (nb < 1 || nb > 3) {
+                return Der.NONE;
+            }
+            i += nb;
+        }
+        if (i + 3 >= b.length) {
+            return Der.NONE;
+        }
+        if (b[i] == 0x02 && b[i + 1] == 0x01 && (b[i + 2] == 0x00 || b[i + 2] == 0x01)) {
+            byte next = b[i + 3];
+            return next == 0x30 || next == 0x02 || next == 0x04 ? Der.PRIVATE_KEY : Der.NONE;
+        }
+        return b[i] == 0x30 ? Der.OTHER : Der.NONE;
+    }
+
+    /** Base64 {@code v} starts a DER certificate or public key (public, not to be redacted). */
+    static boolean isCertificateDer(String v) {
+        return derOf(v, 0, v.length()) == Der.OTHER;
+    }
+
+    private static Der derOf(String t, int b, int e) {
+        int n = Math.min(e - b, 64) & ~3;
+        if (n < 12) {
+            return Der.NONE;
+        }
+        try {
+            return der(Base64.getDecoder().decode(t.substring(b, b + n)));
+        } catch (IllegalArgumentException notBase64) {
+            return Der.NONE;
+        }
+    }
+
+    /** Raw PKCS#8/PKCS#1/SEC1 base64 ({@code MII...}, {@code MC4C...}, {@code MHcC...}) and OpenSSH bodies. */
+    private static void scanDer(String t, List<Span> out) {
+        int n = t.length();
+        for (int b = t.indexOf('M'); b >= 0 && b < n; b = t.indexOf('M', b + 1)) {
+            if (b + 40 > n || (b > 0 && isBase64(t.charAt(b - 1)))) {
+                continue;
+            }
+            char c1 = t.charAt(b + 1);
+            if (c1 < 'A' || c1 > 'I') {
+                continue; // SEQUENCE (0x30) then a length: M followed by A..I
+            }
+            int e = b;
+            while (e < n && isBase64(t.charAt(e))) {
+                e++;
+            }
+            if (e - b < 40) {
+                b = e;
+                continue;
+            }
+            if (derOf(t, b, e) == Der.PRIVATE_KEY) {
+                int end = wrappedEnd(t, b, e);
+                out.add(new Span(b, end, Span.Layer.FORMAT, "private-key"));
+                b = end;
+            } else {
+                b = e;
+            }
+        }
+        for (int b = t.indexOf(OPENSSH_BODY); b >= 0; b = t.indexOf(OPENSSH_BODY, b + 1)) {
+            if (b > 0 && isBase64(t.charAt(b - 1))) {
+                continue;
+            }
+            int e = b;
+            while (e < n && isBase64(t.charAt(e))) {
+                e++;
+            }
+            int end = wrappedEnd(t, b, e);
+            out.add(new Span(b, end, Span.Layer.FORMAT, "private-key"));
+            b = end - 1;
+        }
     }
 
     private static void scanArmoured(String t, List<Span> out) {
@@ -67,7 +161,7 @@ final class PemScanner {
             if (end < 0) {
                 end = truncatedEnd(t, headerEnd, j); // a log tail cut the key short: still secret
             }
-            out.add(new Span(b, end, "private-key", Span.FORMAT));
+            out.add(new Span(b, end, Span.Layer.FORMAT, "private-key"));
             from = Math.max(end, headerEnd);
         }
     }
@@ -163,7 +257,7 @@ final class PemScanner {
             String header = nl < 0 ? head : head.substring(0, nl);
             if (header.contains("PRIVATE KEY") || (nl < 0 && head.length() < 40 && !head.contains("CERTIFICATE"))) {
                 int end = wrappedEnd(t, b, e);
-                out.add(new Span(b, end, "private-key", Span.FORMAT));
+                out.add(new Span(b, end, Span.Layer.FORMAT, "private-key"));
                 from = end;
             }
         }
@@ -175,8 +269,8 @@ final class PemScanner {
      */
     private static int wrappedEnd(String t, int b, int e) {
         int width = e - b;
-        if (width < 60) {
-            return e;
+        if (width < 16) {
+            return e; // 40 and 64 columns are common (the leak was wrapped at 40), 76 is base64's default
         }
         int end = e;
         int p = e;

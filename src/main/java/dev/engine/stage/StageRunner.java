@@ -37,7 +37,7 @@ import java.util.function.Function;
  * here, with the workspace as working directory, so they can use the operator's tools
  * (kubectl, talosctl) against what the remote command built.
  */
-public final class StageRunner {
+public final class StageRunner implements Attempts {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     /**
@@ -95,6 +95,7 @@ public final class StageRunner {
     }
 
     /** @param started told the process group of the stage command and of each success check as they start */
+    @Override
     public StageResult run(StageSpec stage, int attempt, Path logsDir, Cancellation cancellation,
                            java.util.function.LongConsumer started) throws IOException {
         Clock clock = options.clock();

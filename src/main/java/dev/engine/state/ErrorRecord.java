@@ -47,6 +47,15 @@ public record ErrorRecord(
         return new ErrorRecord(stage, fingerprint, attempts, apiCalls + 1, tokens, "api", now, firstSeen, lastLog, unknown);
     }
 
+    /**
+     * Gives back one call reserved by {@link #withReservedCall} that provably never left the
+     * machine. Never below zero: a reservation can only be returned once, and only its own.
+     */
+    public ErrorRecord withReleasedCall(String now) {
+        return new ErrorRecord(stage, fingerprint, attempts, Math.max(0, apiCalls - 1), tokens, lastSource, now, firstSeen, lastLog,
+                unknown);
+    }
+
     public ErrorRecord withTokens(long moreTokens) {
         return new ErrorRecord(stage, fingerprint, attempts, apiCalls, tokens + moreTokens, lastSource, lastTransition, firstSeen, lastLog, unknown);
     }

@@ -10,7 +10,8 @@ import java.util.Map;
 /**
  * What a webhook receives, as JSON: {@code {"event", "stage", "reason", "time", "host"}}.
  *
- * @param event {@code give_up}, {@code drift} or {@code review_pending}
+ * @param event {@code give_up}, {@code drift}, {@code review_pending} (new AI commits) or
+ *              {@code awaiting_review} (a stage holds until a human reviews the code a commit changes)
  * @param stage null when the event concerns no single stage
  * @param host the machine watch runs on, so one receiver can tell several homelabs apart
  */
@@ -18,6 +19,7 @@ public record Notification(String event, String stage, String reason, String tim
     public static final String GIVE_UP = "give_up";
     public static final String DRIFT = "drift";
     public static final String REVIEW_PENDING = "review_pending";
+    public static final String AWAITING_REVIEW = "awaiting_review";
 
     /**
      * This machine's name, without a DNS lookup where possible: a resolver that hangs must not

@@ -80,6 +80,8 @@ public final class WatchLoop {
     private final List<String> unverifiable;
     private final Map<String, Backoff> backoff = new LinkedHashMap<>();
     private final Set<String> announcedGiveUp = new HashSet<>();
+    /** Stage and reason of each wait for review already notified, so a webhook hears of it once. */
+    private final Set<String> announcedAwaiting = new HashSet<>();
     private final CountDownLatch stop = new CountDownLatch(1);
     private Map<String, String> heldBack = Map.of();
     private int pendingAiCommits;
@@ -175,6 +177,9 @@ public final class WatchLoop {
                         continue;
                     }
                     announcedGiveUp.remove(name);
+                    if (status != StageStatus.AWAITING_REVIEW) {
+                        announcedAwaiting.removeIf(a -> a.startsWith(name + " "));
+                    }
                     if (status == StageStatus.GREEN) {
                         backoff.remove(name);
                         if (stage.successChecks().isEmpty()) {
@@ -259,8 +264,11 @@ public final class WatchLoop {
             notify(Notification.GIVE_UP, name, r.reason());
         } else if (r.status() == StageStatus.AWAITING_REVIEW) {
             // Nothing to back off from: the stage waits for a human, and each cycle only checks
-            // whether the commit it waits on was approved or rejected.
+            // whether the commit it waits on was approved or rejected. Said once per wait.
             backoff.remove(name);
+            if (announcedAwaiting.add(name + " " + r.reason())) {
+                notify(Notification.AWAITING_REVIEW, name, r.reason());
+            }
         } else if (!p.cancellation().isCancelled()) {
             Backoff before = backoff.get(name);
             Backoff next = Backoff.after(before == null ? 1 : before.failures() + 1, n, p.clock().instant(), options.interval(), r.reason());

@@ -52,7 +52,7 @@ class EscalationTest {
             "MIIEowIBAAKCAQEAsecretpemcontent", "ghp_R4nd0mT0k3nV4lu3xxxxxxxxxxxxxxxxxx", "AKIAZXCVBNMASDFGHJKL",
             "AGE-SECRET-KEY-1QQSECRETAGEKEYVALUE", "hunter2hunter2", "Zq8vLr2pW9xK", "sk-proj-diagnosticsLeakedKey1234567890",
             "sk-test-the-real-api-key-000111222");
-    private static final Pattern TOKEN_PLACEHOLDER = Pattern.compile("token: (\\[REDACTED:[a-z-]+:[0-9a-f]{8}\\])");
+    private static final Pattern TOKEN_PLACEHOLDER = Pattern.compile("token: (\\[REDACTED:[a-z0-9-]+:[0-9a-f]{12}\\])");
 
     @TempDir
     Path tmp;

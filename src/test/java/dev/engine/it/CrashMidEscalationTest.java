@@ -73,6 +73,33 @@ class CrashMidEscalationTest {
     }
 
     @Test
+    void a_call_killed_while_the_server_is_unreachable_stays_counted_and_later_unreachable_calls_give_back_only_their_own()
+            throws Exception {
+        // Port 1 on loopback refuses: every try fails before a request is written. Many retries,
+        // so the engine is still trying (waiting between tries) when it is killed.
+        w.env("OPENAI_BASE_URL", "http://127.0.0.1:1/v1").env("OPENAI_MAX_RETRIES", "50");
+        EngineProcess engine = w.start("run", "talos");
+        Await.until(STARTUP, "the call to be reserved", () -> w.stateFile("errors.json").toString().contains("\"api_calls\":1"),
+                engine::describe);
+        engine.kill9();
+        engine.waitFor(Duration.ofSeconds(30));
+        // Killed before the client could prove nothing was sent: the reservation stands.
+        assertThat(w.stateFile("errors.json").toString()).contains("\"api_calls\":1");
+        assertThat(w.auditEvents("talos", "model_unreachable")).isEmpty();
+
+        w.env("OPENAI_MAX_RETRIES", "0");
+        for (int round = 1; round <= 3; round++) {
+            EngineProcess again = w.start("run", "talos");
+            assertThat(again.waitFor(Duration.ofSeconds(90))).as(again.describe()).isEqualTo(1);
+            assertThat(w.status("talos")).as("round %d\n%s", round, again.describe()).isEqualTo("failed");
+            // Each finished call gave back its own reservation, and only that one.
+            assertThat(w.stateFile("errors.json").toString()).as("round %d", round).contains("\"api_calls\":1");
+            assertThat(w.auditEvents("talos", "model_unreachable")).hasSize(round);
+        }
+        assertThat(server.getRequestCount()).isZero();
+    }
+
+    @Test
     void sigterm_while_the_model_has_not_answered_stops_promptly_and_keeps_the_call_counted() throws Exception {
         server.enqueue(new MockResponse().setSocketPolicy(SocketPolicy.NO_RESPONSE));
         EngineProcess engine = w.start("run", "talos");

@@ -34,7 +34,7 @@ class EnvAndRestoreTest {
         assertGone(out, cf);
         assertGone(out, openai);
         assertThat(out).doesNotContain(db).doesNotContain(env.get("MY_CREDENTIALS_BLOB"));
-        assertThat(out).contains("calling with [REDACTED:env:").contains(" now\n")
+        assertThat(out).contains("calling with [REDACTED:secret:").contains(" now\n")
                 .contains("psql failed for password '[REDACTED:").contains("' (exit 2)\n")
                 .contains("editor vim-tiny-9 at /home/op/.config/sops/age/keys.txt, ")
                 .endsWith(" abc12\n").as("values under 6 characters would match ordinary text");
@@ -48,7 +48,7 @@ class EnvAndRestoreTest {
         String out = r.redact(wrapped);
         assertGone(out, token.substring(0, 25));
         assertGone(out, token.substring(25));
-        assertThat(out).startsWith("auth [REDACTED:env:").contains("\r\n[REDACTED:env:").endsWith(" end\r\nnext line\r\n");
+        assertThat(out).startsWith("auth [REDACTED:secret:").contains("\r\n[REDACTED:secret:").endsWith(" end\r\nnext line\r\n");
         assertThat(out.split("\r\n", -1)).hasSize(4);
         assertThat(r.restore(out)).isEqualTo(wrapped);
     }
@@ -56,10 +56,10 @@ class EnvAndRestoreTest {
     @Test
     void short_texts_and_texts_of_only_line_breaks_pass_through() {
         Redactor r = Redactor.create(KEY, Map.of("API_TOKEN", "abcdef123"));
-        for (String t : new String[] {"", "\n", "a\r\nb\n", "abc\n\n\n\n", "abcdef", "abcdef123"}) {
-            assertThat(r.redact(t)).isEqualTo(t.equals("abcdef123") ? "[REDACTED:env:" + r.redact(t).substring(14) : t);
+        for (String t : new String[] {"", "\n", "a\r\nb\n", "abc\n\n\n\n", "abcdef"}) {
+            assertThat(r.redact(t)).isEqualTo(t);
         }
-        assertThat(r.redact("abcdef123")).doesNotContain("abcdef123");
+        assertThat(r.redact("abcdef123")).matches("\\[REDACTED:secret:[0-9a-f]{12}]");
         assertThat(r.redact(null)).isNull();
     }
 
@@ -70,7 +70,7 @@ class EnvAndRestoreTest {
         String b = Redactor.create(KEY.clone(), Map.of()).redact(text);
         String c = Redactor.create(Secrets.filled(32, (byte) 8), Map.of()).redact(text);
         assertThat(a).isEqualTo(b).isNotEqualTo(c);
-        assertThat(a).matches("password: \\[REDACTED:password:[0-9a-f]{8}]\n");
+        assertThat(a).matches("password: \\[REDACTED:secret:[0-9a-f]{12}]\n");
     }
 
     @Test
@@ -79,7 +79,7 @@ class EnvAndRestoreTest {
         String pw = "Wh4tever-" + random(8);
         r.redact("db:\n  password: " + pw + "\n");
         String later = r.redact("ERROR connecting as app with " + pw + ": auth failed\n");
-        assertThat(later).doesNotContain(pw).startsWith("ERROR connecting as app with [REDACTED:password:");
+        assertThat(later).doesNotContain(pw).startsWith("ERROR connecting as app with [REDACTED:secret:");
         assertThat(r.secretsSeen()).isEqualTo(1);
     }
 
@@ -119,7 +119,9 @@ class EnvAndRestoreTest {
         assertThat(Redactor.containsPlaceholder("x = [REDACTED]")).isFalse();
         assertThat(Redactor.containsPlaceholder("x = [REDACTED:token:0a1b2c3]")).isFalse();
         assertThat(Redactor.containsPlaceholder(null)).isFalse();
-        assertThat(Redactor.PLACEHOLDER.matcher("[REDACTED:env:12345678]").matches()).isTrue();
+        assertThat(Redactor.PLACEHOLDER.matcher("[REDACTED:env:12345678]").matches()).as("8 hex: written before the widening").isTrue();
+        assertThat(Redactor.PLACEHOLDER.matcher("[REDACTED:secret-b64a1u:0123456789ab]").matches()).isTrue();
+        assertThat(Redactor.containsPlaceholder("x = [REDACTED:token:0a1b2c3d4e5]")).as("11 hex").isFalse();
     }
 
     @Test
@@ -127,9 +129,9 @@ class EnvAndRestoreTest {
         Redactor r = Redactor.create(KEY, Map.of());
         String out = r.redact("password: aaaaaaaa\npassword: aaaaaaab\ntoken: aaaaaaaa\n");
         String[] lines = out.split("\n");
-        String h1 = lines[0].substring(lines[0].length() - 9, lines[0].length() - 1);
-        String h2 = lines[1].substring(lines[1].length() - 9, lines[1].length() - 1);
-        String h3 = lines[2].substring(lines[2].length() - 9, lines[2].length() - 1);
+        String h1 = lines[0].substring(lines[0].length() - 13, lines[0].length() - 1);
+        String h2 = lines[1].substring(lines[1].length() - 13, lines[1].length() - 1);
+        String h3 = lines[2].substring(lines[2].length() - 13, lines[2].length() - 1);
         assertThat(h1).isNotEqualTo(h2).isEqualTo(h3);
         assertThat(out).doesNotContain("aaaa");
     }

@@ -75,8 +75,8 @@ class FieldRedactionTest {
                     .contains("client-id: kubernetes\n")
                     .contains("expiry-key: '{.credential.token_expiry}'")
                     .contains("client-key-data: [REDACTED:")
-                    .contains("password: \"[REDACTED:password:")
-                    .contains("access-token: '[REDACTED:token:");
+                    .contains("password: \"[REDACTED:secret:")
+                    .contains("access-token: '[REDACTED:secret:");
             assertThat(out.lines().count()).isEqualTo(kubeconfig.lines().count());
         }
     }
@@ -240,7 +240,7 @@ class FieldRedactionTest {
         String out = redactor().redact(text);
         assertGone(out, l1);
         assertGone(out, l2);
-        assertThat(out).contains("  password: |\n    [REDACTED:password:").contains("\n  user: bob\nnext: 1\n");
+        assertThat(out).contains("  password: |\n    [REDACTED:secret:").contains("\n  user: bob\nnext: 1\n");
         assertThat(out.lines().count()).isEqualTo(text.lines().count());
 
         String crlf = redactor().redact(text.replace("\n", "\r\n"));
@@ -411,8 +411,8 @@ class FieldRedactionTest {
     @Test
     void even_one_character_values_of_secret_fields_go() {
         String out = redactor().redact("password: x\n--password=y --token z\n{\"secret\": \"w\"}\n");
-        assertThat(out).matches("password: \\[REDACTED:password:\\w{8}]\n--password=\\[REDACTED:password:\\w{8}] --token \\[REDACTED:token:\\w{8}]\n"
-                + "\\{\"secret\": \"\\[REDACTED:secret:\\w{8}]\"}\n");
+        assertThat(out).matches("password: \\[REDACTED:secret:\\w{12}]\n--password=\\[REDACTED:secret:\\w{12}] --token \\[REDACTED:secret:\\w{12}]\n"
+                + "\\{\"secret\": \"\\[REDACTED:secret:\\w{12}]\"}\n");
     }
 
     @Test

@@ -74,6 +74,10 @@ class WatchLoopTest {
             StageStatus end = q == null || q.isEmpty() ? StageStatus.GREEN : (q.size() == 1 ? q.peek() : q.poll());
             String reason = end == StageStatus.GREEN ? null : "exit code 1";
             state.updateInfo(s.name(), i -> i.withAttemptStarted().withReason(reason));
+            if (end == StageStatus.AWAITING_REVIEW) {
+                state.awaitReview(s.name(), "c0de", "AI commit c0de waits for review (it changes stages/talos.sh)");
+                return new ConvergenceLoop.Report(s.name(), end, "AI commit c0de waits for review (it changes stages/talos.sh)");
+            }
             state.setStatus(s.name(), end);
             return new ConvergenceLoop.Report(s.name(), end, reason);
         };
@@ -334,5 +338,23 @@ class WatchLoopTest {
         assertThat(events("watch_error")).hasSize(2);
         assertThat(events("watch_error").get(0).details().get("error").toString()).contains("stage_status.json");
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("engine watch: cycle 2 failed: ").contains("trying again next cycle");
+    }
+
+    @Test
+    void aStageAwaitingReviewIsNotifiedOnceNeverBackedOffAndAskedAgainEachCycle() throws IOException {
+        List<StageSpec> order = List.of(stage("talos", List.of()), stage("flux", List.of(), "talos"));
+        outcomes.put("talos", new ArrayDeque<>(List.of(StageStatus.AWAITING_REVIEW)));
+        WatchLoop loop = loop(order, Duration.ofMinutes(5), 0);
+
+        loop.cycle(1);
+        loop.cycle(2);
+        loop.cycle(3);
+
+        // Each cycle asks again (so an approval made meanwhile is seen); flux waits behind it.
+        assertThat(converged).containsExactly("talos", "talos", "talos");
+        assertThat(sent).filteredOn(n -> n.event().equals(Notification.AWAITING_REVIEW)).hasSize(1)
+                .first().extracting(Notification::reason).asString().contains("waits for review");
+        assertThat(events("backoff")).isEmpty();
+        assertThat(state.status("talos")).isEqualTo(StageStatus.AWAITING_REVIEW);
     }
 }

@@ -138,6 +138,12 @@ final class MemoIndex {
                 Pattern.CASE_INSENSITIVE | Pattern.UNICODE_CASE);
     }
 
+    /** Whether some heading matches {@code architectureSection} by name, as {@link #select} matches it. */
+    boolean hasHeading(String architectureSection) {
+        String norm = normalize(architectureSection);
+        return sections.stream().anyMatch(s -> headingMatches(s.norm(), norm));
+    }
+
     /** The result of a selection: chunks in memo order, and notes on how they were chosen. */
     record Selection(List<Chunk> chunks, List<String> notes) {}
 

@@ -53,6 +53,8 @@ final class StageFiles {
     private final Map<String, Found> found = new LinkedHashMap<>();
     private final List<Skipped> skipped = new ArrayList<>();
     private final List<String> scope = new ArrayList<>();
+    /** False when only the selection is wanted (validate): nothing is read, every selected file counts as found. */
+    private boolean contents = true;
 
     private StageFiles(Path root) throws IOException {
         if (!Files.isDirectory(root)) {
@@ -64,6 +66,14 @@ final class StageFiles {
 
     static Result read(Path filesRoot, List<String> entries) throws IOException {
         StageFiles s = new StageFiles(filesRoot);
+        for (String entry : entries) s.entry(entry);
+        return new Result(List.copyOf(s.found.values()), List.copyOf(s.skipped), List.copyOf(s.scope));
+    }
+
+    /** The entries' selection and what is skipped, as {@link #read} makes it, without reading any file. */
+    static Result select(Path filesRoot, List<String> entries) throws IOException {
+        StageFiles s = new StageFiles(filesRoot);
+        s.contents = false;
         for (String entry : entries) s.entry(entry);
         return new Result(List.copyOf(s.found.values()), List.copyOf(s.skipped), List.copyOf(s.scope));
     }
@@ -214,7 +224,11 @@ final class StageFiles {
                 dropped++;
                 continue;
             }
-            read(rel);
+            if (contents) {
+                read(rel);
+            } else {
+                found.put(rel, new Found(rel, "", 0, false));
+            }
         }
         if (dropped > 0) {
             skipped.add(new Skipped(entry, Skip.LIMIT, dropped + " more files not considered: a case file holds at most " + MAX_FILES));

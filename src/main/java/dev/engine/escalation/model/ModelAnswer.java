@@ -6,10 +6,13 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * One answer of the model, checked against {@link #JSON_SCHEMA} and the rules a schema cannot say
@@ -95,6 +98,9 @@ public record ModelAnswer(Type type, String summary, String patch, List<String> 
 
     private static final Set<String> FIELDS = Set.of("type", "summary", "patch", "commands", "reason");
 
+    // A Markdown code fence line: up to three spaces, three or more backticks or tildes, an info string.
+    private static final Pattern FENCE_LINE = Pattern.compile("^ {0,3}(`{3,}|~{3,})(.*)$");
+
     // Duplicate keys would let a hostile answer say two things at once; trailing text after the
     // object means it is not the one JSON object the schema asks for.
     private static final JsonMapper JSON = JsonMapper.builder()
@@ -110,23 +116,33 @@ public record ModelAnswer(Type type, String summary, String patch, List<String> 
     }
 
     /**
-     * Reads and checks the model's message content.
+     * Reads and checks the model's message content: one JSON object, bare, or as the only thing in
+     * one fenced block (a line of three backticks, optionally marked {@code json}, the object, a
+     * closing line). Models without structured outputs, and servers that ignore the response format
+     * they were sent, wrap their answer that way; the bash loop took such answers. The object inside
+     * is checked exactly as a bare one. Text around the block, a second block or a block marked as
+     * another language is refused: the answer must be one object, never a choice between several.
      *
      * @throws InvalidAnswerException naming the field and rule that failed
      */
-    public static ModelAnswer parse(String json) throws InvalidAnswerException {
-        if (json == null || json.isBlank()) {
+    public static ModelAnswer parse(String content) throws InvalidAnswerException {
+        if (content == null || content.isBlank()) {
             throw new InvalidAnswerException("the answer is empty");
         }
-        if (json.length() > MAX_CONTENT_CHARS) {
-            throw new InvalidAnswerException("the answer is " + json.length() + " characters, more than the "
+        if (content.length() > MAX_CONTENT_CHARS) {
+            throw new InvalidAnswerException("the answer is " + content.length() + " characters, more than the "
                     + MAX_CONTENT_CHARS + " allowed");
+        }
+        String json = unfence(content);
+        String where = json == content ? "the answer" : "the answer's fenced block";
+        if (json.isBlank()) {
+            throw new InvalidAnswerException(where + " is empty");
         }
         JsonNode root;
         try {
             root = JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new InvalidAnswerException("the answer is not valid JSON (" + Untrusted.excerpt(e.getOriginalMessage())
+            throw new InvalidAnswerException(where + " is not valid JSON (" + Untrusted.excerpt(e.getOriginalMessage())
                     + ") near: " + Untrusted.excerpt(json));
         }
         if (root == null || !root.isObject()) {
@@ -177,6 +193,43 @@ public record ModelAnswer(Type type, String summary, String patch, List<String> 
                 return new ModelAnswer(type, summary.strip(), null, List.of(), reason);
             }
         }
+    }
+
+    /**
+     * The JSON inside the answer's one fenced block, or {@code content} itself (the same instance)
+     * when no line of it is a fence. A JSON text never has a line that starts with a fence: strings
+     * cannot hold a raw line break, so a patch quoting Markdown stays on its line.
+     */
+    static String unfence(String content) throws InvalidAnswerException {
+        String[] lines = content.strip().split("\r?\n", -1);
+        int fences = 0;
+        for (String line : lines) {
+            if (FENCE_LINE.matcher(line).matches()) fences++;
+        }
+        if (fences == 0) {
+            return content;
+        }
+        Matcher open = FENCE_LINE.matcher(lines[0]);
+        Matcher close = FENCE_LINE.matcher(lines[lines.length - 1]);
+        if (!open.matches() || lines.length < 2 || !close.matches()) {
+            throw new InvalidAnswerException("the answer has text outside its fenced block; expected one JSON object, bare or"
+                    + " alone in one ```json block, near: " + Untrusted.excerpt(content));
+        }
+        if (fences > 2) {
+            throw new InvalidAnswerException("the answer holds more than one fenced block (" + fences
+                    + " fence lines); expected exactly one JSON object");
+        }
+        String info = open.group(2).strip();
+        if (!info.isEmpty() && !info.equalsIgnoreCase("json")) {
+            throw new InvalidAnswerException("the answer's fenced block is marked '" + Untrusted.excerpt(info, 40)
+                    + "', not json; expected one JSON object");
+        }
+        String mark = open.group(1);
+        String end = close.group(1);
+        if (end.charAt(0) != mark.charAt(0) || end.length() < mark.length() || !close.group(2).isBlank()) {
+            throw new InvalidAnswerException("the answer's fenced block is not closed by a matching " + mark + " line");
+        }
+        return String.join("\n", Arrays.asList(lines).subList(1, lines.length - 1));
     }
 
     /** A string field, or null when absent or JSON null; any other JSON type is a violation. */

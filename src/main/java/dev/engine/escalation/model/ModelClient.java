@@ -32,7 +32,14 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import okhttp3.Call;
+import okhttp3.ConnectionPool;
+import okhttp3.Dns;
+import okhttp3.EventListener;
+import okhttp3.OkHttpClient;
 
 /**
  * One model endpoint spoken to over the OpenAI Chat Completions API (OpenAI, Ollama, vLLM, a
@@ -42,11 +49,18 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Answers are requested with a strict JSON-schema response format. A server that rejects that
  * format is asked again, once, in {@code json_object} mode with the schema in the system prompt,
  * and this client keeps using that mode from then on. Either way the answer goes through
- * {@link ModelAnswer#parse}.
+ * {@link ModelAnswer#parse}, which also takes the object as the one thing in a ```json fence: a
+ * server may accept the response format and still not apply it.
  *
  * <p>Retries are done here rather than by the SDK (which is set to 0 retries): the SDK caps a
  * server's Retry-After at 8 s, retries response timeouts (a model still generating would be asked,
  * and billed, twice), and does not say how many attempts it made.
+ *
+ * <p>Whether a call ever left the machine is observed, not guessed from exception types: OkHttp
+ * reports the moment it starts writing a request's headers. A call for which that never happened,
+ * on any of its tries (the host did not resolve, the connection was refused or timed out, the TLS
+ * handshake failed), ends in a {@link ModelException.TransportFailure} that says so, and the
+ * caller may give its budget reservation back.
  */
 public final class ModelClient implements AutoCloseable {
 
@@ -67,16 +81,41 @@ public final class ModelClient implements AutoCloseable {
     private final OpenAIClient client;
     private final ResponseFormatJsonSchema schemaFormat;
     private final AtomicBoolean jsonObjectOnly = new AtomicBoolean();
+    /** Requests whose headers OkHttp began to write, over this client's life: the proof that something was sent. */
+    private final AtomicLong requestsStarted = new AtomicLong();
 
     public ModelClient(ModelSettings settings) {
         this(settings, RetryPolicy.DEFAULT);
     }
 
     ModelClient(ModelSettings settings, RetryPolicy retry) {
+        this(settings, retry, Dns.SYSTEM);
+    }
+
+    /** @param dns how host names resolve; tests pass a failing one instead of asking a real resolver */
+    ModelClient(ModelSettings settings, RetryPolicy retry, Dns dns) {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.retry = Objects.requireNonNull(retry, "retry");
         Duration connect = settings.timeout().compareTo(MAX_CONNECT_TIMEOUT) < 0 ? settings.timeout() : MAX_CONNECT_TIMEOUT;
+        // The transport is ours (the SDK borrows it) so an event listener can see what was sent.
+        OkHttpClient http = new OkHttpClient.Builder()
+                .connectTimeout(connect)
+                .readTimeout(settings.timeout())
+                .writeTimeout(settings.timeout())
+                .callTimeout(settings.timeout())
+                // Model calls are minutes apart, and a pooled connection that a proxy or an HTTP/1.0
+                // server closed meanwhile fails the next call; a fresh connection costs one handshake.
+                .connectionPool(new ConnectionPool(0, 1, TimeUnit.SECONDS))
+                .dns(Objects.requireNonNull(dns, "dns"))
+                .eventListener(new EventListener() {
+                    @Override
+                    public void requestHeadersStart(Call call) {
+                        requestsStarted.incrementAndGet();
+                    }
+                })
+                .build();
         this.client = OpenAIOkHttpClient.builder()
+                .okHttpClient(http)
                 .baseUrl(settings.baseUrl())
                 .apiKey(settings.hasApiKey() ? settings.apiKey() : NO_KEY)
                 .timeout(Timeout.builder()
@@ -86,10 +125,6 @@ public final class ModelClient implements AutoCloseable {
                         .request(settings.timeout())
                         .build())
                 .maxRetries(0)
-                // Model calls are minutes apart, and a pooled connection that a proxy or an HTTP/1.0
-                // server closed meanwhile fails the next call; a fresh connection costs one handshake.
-                .maxIdleConnections(0)
-                .keepAliveDuration(Duration.ofSeconds(1))
                 // OPENAI_LOG would otherwise make the SDK print requests (case files) to stderr.
                 .logLevel(LogLevel.OFF)
                 // No OS/JVM fingerprint headers to third-party endpoints.
@@ -101,13 +136,27 @@ public final class ModelClient implements AutoCloseable {
     /**
      * Sends one case to the model and returns its checked answer.
      *
-     * @throws ModelException.TransportFailure the server could not be reached or kept failing
+     * @throws ModelException.TransportFailure the server could not be reached or kept failing;
+     *     {@link ModelException.TransportFailure#neverSent()} when no try of this call wrote a request
      * @throws ModelException.Rejected the server refused the request (key, model, request shape)
      * @throws ModelException.Refusal the model declined
      * @throws ModelException.Truncated the answer was cut off
      * @throws ModelException.InvalidAnswer the answer broke the schema or was no answer at all
      */
     public ModelReply ask(String systemPrompt, String userContent) throws ModelException {
+        long startedBefore = requestsStarted.get();
+        try {
+            return askOnce(systemPrompt, userContent);
+        } catch (ModelException.TransportFailure e) {
+            // Another thread's request on this client in the meantime also counts: that errs on
+            // the side of "sent", never the other way.
+            boolean neverSent = requestsStarted.get() == startedBefore;
+            throw new ModelException.TransportFailure(e.getMessage() + (neverSent ? "; no request was sent" : ""),
+                    e.tries(), neverSent);
+        }
+    }
+
+    private ModelReply askOnce(String systemPrompt, String userContent) throws ModelException {
         Objects.requireNonNull(systemPrompt, "systemPrompt");
         Objects.requireNonNull(userContent, "userContent");
         int retriesSoFar = 0;

@@ -4,7 +4,8 @@ package dev.engine.escalation.model;
  * Why {@link ModelClient#ask} produced no usable answer. Every message is meant for an operator,
  * never contains the API key, and quotes server or model text only as a short cleaned excerpt.
  * Tokens are those the server reported for the failed call (0 when it reported none, e.g. on HTTP
- * errors); the call still counts against the budget, so the caller should record them.
+ * errors); the call still counts against the budget, so the caller should record them, unless
+ * {@link TransportFailure#neverSent()} proves nothing was sent.
  */
 public abstract sealed class ModelException extends Exception {
     private final long promptTokens;
@@ -34,15 +35,32 @@ public abstract sealed class ModelException extends Exception {
     /** The server could not be reached or kept failing (connection, timeout, 408/429/5xx) after bounded retries. */
     public static final class TransportFailure extends ModelException {
         private final int tries;
+        private final boolean neverSent;
 
+        /** A failure after which the request may have reached the server. */
         public TransportFailure(String message, int tries) {
+            this(message, tries, false);
+        }
+
+        /** @param neverSent no try of the call began to write its request (see {@link #neverSent()}) */
+        public TransportFailure(String message, int tries, boolean neverSent) {
             super(message, 0, 0);
             this.tries = tries;
+            this.neverSent = neverSent;
         }
 
         /** HTTP attempts made, the first included. */
         public int tries() {
             return tries;
+        }
+
+        /**
+         * True only when it is known that no try of this call wrote any of its request: every try
+         * failed before the HTTP request started (name resolution, connect, TLS handshake). The
+         * case never left the machine, so the call cost nothing. False whenever that is not proven.
+         */
+        public boolean neverSent() {
+            return neverSent;
         }
 
         @Override

@@ -45,6 +45,7 @@ public final class SshRunner {
     private static final Duration TERM_GRACE = Duration.ofSeconds(3);
     private static final Duration KILL_GRACE = Duration.ofSeconds(2);
     private static final int KILL_CHANNEL_MILLIS = 5_000;
+    private static final Duration PID_WAIT = Duration.ofSeconds(10);
     /** JSch closes a lost session's channels before it marks the session down; this bridges the gap. */
     private static final Duration DROP_SETTLE = Duration.ofSeconds(2);
     /** Keepalives find a silently dead peer (pulled cable, rebooted host) after about a minute. */
@@ -159,11 +160,11 @@ public final class SshRunner {
         try {
             while (!channel.isClosed()) {
                 if (cancellation.isCancelled()) {
-                    stopRemote(session, channel, err.pid().orElse(-1));
+                    stopRemote(session, channel, pidOf(err, channel));
                     return stopped(false);
                 }
                 if (System.nanoTime() - deadline >= 0) {
-                    stopRemote(session, channel, err.pid().orElse(-1));
+                    stopRemote(session, channel, pidOf(err, channel));
                     return stopped(true);
                 }
                 wakeup.await(POLL_MILLIS);
@@ -183,6 +184,19 @@ public final class SshRunner {
                     + ": check there before running the stage again.");
         }
         return new SshResult(exit, false, false);
+    }
+
+    /**
+     * The remote shell's pid, waiting a moment for its line when a stop comes before it did: on a
+     * loaded host the session can take seconds to start, and without the pid only SSH's signal
+     * request is left, which OpenSSH refuses for root logins.
+     */
+    private static long pidOf(PidLine err, ChannelExec channel) throws InterruptedException {
+        long until = System.nanoTime() + PID_WAIT.toNanos();
+        while (err.pid().isEmpty() && !channel.isClosed() && System.nanoTime() - until < 0) {
+            Thread.sleep(POLL_MILLIS);
+        }
+        return err.pid().orElse(-1);
     }
 
     private static SshResult stopped(boolean timedOut) {

@@ -448,4 +448,22 @@ class ModelClientTest {
         // a blank system prompt sends only the user message
         assertThat(body(request).get("messages")).hasSize(1);
     }
+
+    @Test
+    void aFencedAnswerIsTakenInEitherResponseFormat() throws Exception {
+        String fenced = "```json\n" + answer("give_up", "The Proxmox host is out of disk.", null, null, "Free local-lvm.") + "\n```";
+        server.enqueue(completion(fenced));
+        server.enqueue(json(400, "{\"error\":{\"message\":\"Invalid parameter: 'response_format' of type 'json_schema' is not"
+                + " supported with this model.\",\"type\":\"invalid_request_error\",\"param\":\"response_format\",\"code\":null}}"));
+        server.enqueue(completion(fenced));
+        try (ModelClient client = client(Duration.ofSeconds(5), 0)) {
+            ModelReply first = client.ask(SYSTEM, CASE);
+            assertThat(first.mode()).isEqualTo("json_schema");
+            assertThat(first.answer().reason()).isEqualTo("Free local-lvm.");
+            ModelReply second = client.ask(SYSTEM, CASE);
+            assertThat(second.mode()).isEqualTo("json_object");
+            assertThat(second.answer().type()).isEqualTo(ModelAnswer.Type.GIVE_UP);
+            assertThat(second.rawContent()).isEqualTo(fenced);
+        }
+    }
 }
