@@ -63,6 +63,23 @@ final class LocalClone {
         return open(dir);
     }
 
+    /** Removes git's lock files in a clone (index, HEAD, config, packed-refs, refs): only safe while nothing runs git there. */
+    static void removeStaleLocks(Path dir) throws IOException {
+        Path git = dir.resolve(Constants.DOT_GIT);
+        for (String name : List.of("index.lock", "HEAD.lock", "config.lock", "packed-refs.lock", "shallow.lock")) {
+            Files.deleteIfExists(git.resolve(name));
+        }
+        Path refs = git.resolve("refs");
+        if (Files.isDirectory(refs, LinkOption.NOFOLLOW_LINKS)) {
+            try (java.util.stream.Stream<Path> all = Files.walk(refs)) {
+                for (Path p : all.filter(f -> f.getFileName().toString().endsWith(".lock"))
+                        .filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
+                    Files.deleteIfExists(p);
+                }
+            }
+        }
+    }
+
     static Repository open(Path dir) throws IOException {
         return new FileRepositoryBuilder().setWorkTree(dir.toFile()).setGitDir(dir.resolve(Constants.DOT_GIT).toFile())
                 .setMustExist(true).build();

@@ -105,14 +105,36 @@ public final class StageClone {
                 LocalClone.create(dir, source, mainBranch).close();
                 created = true;
             }
+            try {
+                pointAt(source, target, excludes);
+            } catch (IOException | RuntimeException e) {
+                if (created) {
+                    throw e;
+                }
+                // Disposable: a clone a killed engine or a stage left damaged is made anew.
+                warnings.add("the stage clone could not be brought to " + target.name().substring(0, 10) + " (" + e.getMessage()
+                        + "); made it anew");
+                SafeTree.deleteTree(dir);
+                LocalClone.create(dir, source, mainBranch).close();
+                created = true;
+                pointAt(source, target, excludes);
+            }
             try (Repository clone = LocalClone.open(dir)) {
-                LocalClone.pointAt(clone, source, target, mainBranch, excludes);
                 Set<String> tracked = trackedPaths(clone);
                 Map<String, String> want = wantedLinks(source, tracked, warnings);
                 Map<String, String> made = refreshLinks(loadLinks(), want, tracked, warnings);
                 storeLinks(made);
                 return new Result(target.name(), made.size(), created, warnings.list());
             }
+        }
+    }
+
+    private void pointAt(Repository source, ObjectId target, List<String> excludes) throws IOException {
+        // The engine lock is held and no stage runs during a sync: a lock file left in the clone
+        // is from a git (ours or a stage's) that was killed, and would block every sync after it.
+        LocalClone.removeStaleLocks(dir);
+        try (Repository clone = LocalClone.open(dir)) {
+            LocalClone.pointAt(clone, source, target, mainBranch, excludes);
         }
     }
 

@@ -379,4 +379,36 @@ class StageCloneTest {
         assertThat(many).hasSize(51);
         assertThat(many.get(50)).isEqualTo("... and 14 more");
     }
+
+    @Test
+    void aLockFileLeftByAKilledGitDoesNotBlockTheNextSync() throws Exception {
+        sync(stageClone());
+        // What a kill -9 during the clone's reset leaves (found by KillNineTest).
+        Files.writeString(cloneDir.resolve(".git/index.lock"), "");
+        Files.createDirectories(cloneDir.resolve(".git/refs/heads"));
+        Files.writeString(cloneDir.resolve(".git/refs/heads/main.lock"), "");
+        String tip = aiCommit(Map.of("conf/a.yaml", Optional.of("a: after the kill\n")));
+
+        StageClone.Result r = sync(stageClone());
+
+        assertThat(r.commit()).isEqualTo(tip);
+        assertThat(r.created()).as("the locks are cleared, the clone is kept").isFalse();
+        assertThat(cloneDir.resolve(".git/index.lock")).doesNotExist();
+        assertMatchesCommit(tip);
+        assertThat(inClone("status", "--porcelain")).isEmpty();
+    }
+
+    @Test
+    void aDamagedCloneIsMadeAnewWithAWarning() throws Exception {
+        sync(stageClone());
+        Files.writeString(cloneDir.resolve("talosconfig"), "left by a stage\n");
+        Files.writeString(cloneDir.resolve(".git/index"), "DIRC garbage");
+
+        StageClone.Result r = sync(stageClone());
+
+        assertThat(r.created()).isTrue();
+        assertThat(r.warnings()).anyMatch(w -> w.contains("made it anew"));
+        assertMatchesCommit(repo.git("rev-parse", "main"));
+        assertThat(inClone("status", "--porcelain")).isEmpty();
+    }
 }
