@@ -30,6 +30,7 @@ final class Subcommands {
         m.put("review", ReviewCommand.class);
         m.put("demo", DemoCommand.class);
         m.put("watch", WatchCommand.class);
+        m.put("console", ConsoleCommand.class);
         return java.util.Collections.unmodifiableMap(m);
     }
 
