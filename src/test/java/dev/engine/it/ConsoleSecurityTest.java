@@ -154,7 +154,7 @@ class ConsoleSecurityTest {
         assertThat(in.status()).isEqualTo(303);
         assertThat(in.header("Location")).isEqualTo("/");
         assertThat(in.header("Set-Cookie")).isEqualTo(l.cookie() + "; Path=/; HttpOnly; SameSite=Strict");
-        assertThat(in.header("Referrer-Policy")).isEqualTo("no-referrer");
+        assertThat(in.header("Referrer-Policy")).isEqualTo("same-origin");
         first.sigterm();
         assertThat(first.waitFor(START)).isZero();
         assertThat(file).as("the token dies with the process").doesNotExist();
