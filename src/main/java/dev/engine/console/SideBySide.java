@@ -52,8 +52,9 @@ final class SideBySide {
             j += tgt.size();
         }
         if (d < deltas.size()) {
-            rows.add(skip("… " + (deltas.size() - d) + " more changes not shown: `engine review show` has them all"));
-            return rows;
+            List<View.Row> cut = new ArrayList<>(rows.subList(0, Math.min(rows.size(), MAX_ROWS)));
+            cut.add(skip("… more changes not shown: `engine review show` has them all"));
+            return cut;
         }
         equalRun(rows, a, i, j, a.size() - i, deltas.isEmpty(), true);
         if (rows.size() > MAX_ROWS) {

@@ -113,6 +113,10 @@ public final class ControlSocket implements AutoCloseable {
                 }
                 continue; // a failed accept (e.g. out of descriptors) must not end the channel
             }
+            if (closed) {
+                answerAndClose(ch, new ActionResult(3, "", "engine watch is stopping; nothing was done\n"));
+                return;
+            }
             if (!slots.tryAcquire()) {
                 answerAndClose(ch, new ActionResult(3, "", "engine watch is busy with " + MAX_CLIENTS
                         + " other requests; try again in a moment\n"));
@@ -238,8 +242,11 @@ public final class ControlSocket implements AutoCloseable {
         closed = true;
         try {
             server.close();
+            acceptor.join(2000); // the close takes effect once the blocked accept has returned
         } catch (IOException e) {
             // closing anyway
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         try {
             Object now = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS).fileKey();
