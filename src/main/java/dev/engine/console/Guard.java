@@ -64,7 +64,9 @@ final class Guard {
         }
         String origin = ex.getRequestHeaders().getFirst("Origin");
         String hostHeader = ex.getRequestHeaders().getFirst("Host");
-        if (origin == null || hostHeader == null || !origin.equalsIgnoreCase("http://" + hostHeader.strip())) {
+        // https too: beyond loopback the console belongs behind a TLS proxy that passes the Host on.
+        if (origin == null || hostHeader == null || !(origin.equalsIgnoreCase("http://" + hostHeader.strip())
+                || (remote && origin.equalsIgnoreCase("https://" + hostHeader.strip())))) {
             return Optional.of("the request does not come from a page of this console (Origin " + (origin == null ? "missing" : "'" + origin + "'") + ")");
         }
         if (!hasToken(ex)) {
