@@ -1,13 +1,10 @@
 package dev.engine.cli;
 
 import dev.engine.config.ConfigException;
-import dev.engine.state.EngineLock;
+import dev.engine.control.ActionRequest;
 import dev.engine.state.LockHeldException;
-import dev.engine.state.StageStatus;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -19,7 +16,8 @@ import picocli.CommandLine.ParentCommand;
             "",
             "Status, error counters, API budgets and the attempt counter of each named stage are cleared; logs and "
                     + "the audit trail are kept. Needed after give_up. Also spelled `engine <stage> --reset` and "
-                    + "`engine --reset <stage>`.",
+                    + "`engine --reset <stage>`. While `engine watch` runs, the reset is handed to it and done between two "
+                    + "stages.",
         },
         footerHeading = "%nExamples:%n",
         footer = {
@@ -37,23 +35,7 @@ final class ResetCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException, IOException, LockHeldException {
         Session s = Session.open(root);
-        List<String> names = stages.contains("all")
-                ? s.knownStages()
-                : s.map().select(stages).stream().map(st -> st.name()).toList();
-        try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine reset " + String.join(" ", stages))) {
-            for (String name : names) {
-                StageStatus before = s.state().status(name);
-                int cleared = s.state().clearErrors(name, s.knownStages());
-                s.state().removeInfo(name);
-                s.state().setStatus(name, StageStatus.IDLE);
-                Map<String, Object> details = new LinkedHashMap<>();
-                details.put("previous_status", before.wire());
-                details.put("error_entries_cleared", cleared);
-                s.audit().append(name, "reset", details);
-                root.ctx.out().println(name + ": reset (was " + before.wire() + ", " + cleared + " error entr"
-                        + (cleared == 1 ? "y" : "ies") + " cleared)");
-            }
-        }
-        return 0;
+        HumanActions.stageNames(s, stages); // an unknown stage is a usage error here, before any hand-off
+        return HumanActions.run(root, s, ActionRequest.reset(stages, ActionRequest.VIA_CLI));
     }
 }

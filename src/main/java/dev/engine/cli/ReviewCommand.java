@@ -1,9 +1,9 @@
 package dev.engine.cli;
 
 import dev.engine.config.ConfigException;
+import dev.engine.control.ActionRequest;
 import dev.engine.git.AiBranch;
 import dev.engine.git.AiBranchException;
-import dev.engine.git.ApproveResult;
 import dev.engine.git.PendingCommit;
 import dev.engine.git.RejectResult;
 import dev.engine.git.RuntimeFiles;
@@ -11,6 +11,8 @@ import dev.engine.state.EngineLock;
 import dev.engine.state.LockHeldException;
 import java.io.IOException;
 import java.util.LinkedHashMap;
+import java.io.PrintStream;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -114,6 +116,7 @@ final class ReviewCommand implements Callable<Integer> {
                 "",
                 "It merges as `git merge` would. It is refused when main is checked out with uncommitted changes, or "
                         + "when the merge would conflict; nothing is changed then.",
+                "While `engine watch` runs, the approval is handed to it and done between two stages.",
             },
             footerHeading = "%nExamples:%n",
             footer = {"  engine review approve 3f2a9c1", "  engine review approve --all         every pending AI commit"})
@@ -134,40 +137,9 @@ final class ReviewCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws ConfigException, IOException, LockHeldException {
-            EngineCommand root = review.root;
-            Session s = Session.open(root);
-            try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine review approve");
-                 AiBranch ai = open(s)) {
-                String what = target.all ? ai.tip().map(id -> id.name()).orElse(null) : target.commit;
-                if (what == null || ai.pending().isEmpty()) {
-                    root.ctx.out().println("nothing to approve: no AI commits waiting on " + ai.branchName());
-                    return 0;
-                }
-                String stage = stageOf(ai.pending(), target.all ? null : what);
-                ApproveResult r = ai.approve(what, RuntimeFiles.of(s.layout().workspace(), s.layout().home())::owns);
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("commit", what);
-                d.put("by", Operator.name(root.ctx.env()));
-                if (r instanceof ApproveResult.Merged m) {
-                    d.put("approved", m.approved());
-                    d.put("fast_forward", m.fastForward());
-                    d.put("main", m.newMain().name());
-                    s.audit().append(stage, "approved", d);
-                    root.ctx.out().println("approved " + m.approved() + " commit(s): " + ai.mainBranch() + " is now "
-                            + m.newMain().abbreviate(10).name() + (m.fastForward() ? " (fast-forward)" : " (merge commit)"));
-                    settleWaits(s, ai, "approved", root);
-                    return 0;
-                }
-                ApproveResult.Conflict c = (ApproveResult.Conflict) r;
-                d.put("conflicts", c.paths());
-                s.audit().append(stage, "approve_refused", d);
-                root.ctx.out().println("not approved: merging into " + ai.mainBranch() + " would conflict in " + String.join(", ", c.paths())
-                        + "; nothing was changed");
-                return 1;
-            } catch (AiBranchException e) {
-                s.audit().append(null, "approve_refused", Map.of("reason", e.getMessage()));
-                return refused(root, e);
-            }
+            // The body is HumanActions.approve, shared with the console and with a running watch.
+            return HumanActions.run(review.root, Session.open(review.root),
+                    ActionRequest.approve(target.commit, target.all, null, ActionRequest.VIA_CLI));
         }
     }
 
@@ -176,6 +148,7 @@ final class ReviewCommand implements Callable<Integer> {
                 "Drop an AI commit from the AI branch, keeping the others.",
                 "",
                 "The later AI commits are replayed onto the one before it; the reason goes into the audit trail.",
+                "While `engine watch` runs, the rejection is handed to it and done between two stages.",
             },
             footerHeading = "%nExamples:%n",
             footer = {"  engine review reject 3f2a9c1 --reason \"fixes the symptom, not the cause\""})
@@ -191,34 +164,9 @@ final class ReviewCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws ConfigException, IOException, LockHeldException {
-            EngineCommand root = review.root;
-            Session s = Session.open(root);
-            try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine review reject");
-                 AiBranch ai = open(s)) {
-                String stage = stageOf(ai.pending(), commit);
-                RejectResult r = ai.reject(commit, reason);
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("commit", commit);
-                d.put("reason", reason);
-                d.put("by", Operator.name(root.ctx.env()));
-                if (r instanceof RejectResult.Rejected ok) {
-                    d.put("rejected", ok.rejectedSha());
-                    d.put("replayed", ok.replayed());
-                    s.audit().append(stage, "rejected", d);
-                    root.ctx.out().println("rejected " + ok.rejectedSha().substring(0, 10) + "; " + ok.replayed()
-                            + " later commit(s) kept on " + ai.branchName());
-                    settleWaits(s, ai, "rejected", root);
-                    return 0;
-                }
-                RejectResult.Conflict c = (RejectResult.Conflict) r;
-                d.put("conflicts", c.paths());
-                s.audit().append(stage, "reject_refused", d);
-                root.ctx.out().println("not rejected: the later commit " + c.commitSha().substring(0, 10) + " depends on it (conflict in "
-                        + String.join(", ", c.paths()) + "); nothing was changed");
-                return 1;
-            } catch (AiBranchException e) {
-                return refused(root, e);
-            }
+            // The body is HumanActions.reject, shared with the console and with a running watch.
+            return HumanActions.run(review.root, Session.open(review.root),
+                    ActionRequest.reject(commit, reason, ActionRequest.VIA_CLI));
         }
     }
 
@@ -240,7 +188,7 @@ final class ReviewCommand implements Callable<Integer> {
      * Stages that were awaiting review of a commit that is no longer pending (approved into main,
      * or rejected) may run again: they go back to failed, and the next run decides afresh.
      */
-    static void settleWaits(Session s, AiBranch ai, String how, EngineCommand root) throws IOException {
+    static void settleWaits(Session s, AiBranch ai, String how, PrintStream out) throws IOException {
         java.util.Set<String> pending = new java.util.HashSet<>();
         ai.pending().forEach(p -> pending.add(p.sha()));
         for (Map.Entry<String, dev.engine.state.StageStatus> e : s.state().statuses().entrySet()) {
@@ -251,7 +199,7 @@ final class ReviewCommand implements Callable<Integer> {
             s.state().updateInfo(e.getKey(), i -> i.withReason(reason));
             s.state().setStatus(e.getKey(), dev.engine.state.StageStatus.FAILED);
             s.audit().append(e.getKey(), "review_settled", Map.of("commit", held, "how", how));
-            root.ctx.out().println(e.getKey() + ": no longer awaiting review (" + reason + ")");
+            out.println(e.getKey() + ": no longer awaiting review (" + reason + ")");
         }
     }
 }

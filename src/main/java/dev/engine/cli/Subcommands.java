@@ -35,6 +35,7 @@ final class Subcommands {
         m.put("watch", WatchCommand.class);
         m.put("completion", CompletionCommand.class);
         m.put("version", VersionCommand.class);
+        m.put("console", ConsoleCommand.class);
         return Collections.unmodifiableMap(m);
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.engine.config.ConfigException;
 import dev.engine.config.Durations;
 import dev.engine.config.StageSpec;
+import dev.engine.console.Console;
+import dev.engine.control.ControlSocket;
 import dev.engine.escalation.Escalator;
 import dev.engine.git.PendingCommits;
 import dev.engine.reconcile.ConvergenceLoop;
@@ -12,6 +14,7 @@ import dev.engine.reconcile.Policy;
 import dev.engine.state.EngineLock;
 import dev.engine.state.Json;
 import dev.engine.state.LockHeldException;
+import dev.engine.watch.ActionQueue;
 import dev.engine.watch.ListenAddress;
 import dev.engine.watch.LockWatch;
 import dev.engine.watch.Notification;
@@ -54,13 +57,17 @@ import picocli.CommandLine.ParentCommand;
             "Backoff: a stage that stays failed is converged again after interval x 2^failures (at most 12 "
                     + "intervals or 1h) instead of every cycle; /api/status shows when. give_up stages are skipped.",
             "",
-            "Resetting a stage: watch holds the engine lock for its whole life, so `engine reset` (like `run`, "
-                    + "`review approve` or a second `watch`) exits 3 while watch runs. Stop watch (SIGTERM or Ctrl-C: "
-                    + "the running stage is stopped cleanly, exit 0), run `engine reset <stage>`, start watch again. "
-                    + "Each cycle re-reads state/stage_status.json, so a status set back to idle by other means is "
-                    + "honoured too. context_map.yaml is read once, at start: restart watch after editing it.",
+            "Acting while watch runs: watch holds the engine lock for its whole life. `engine reset`, `engine review "
+                    + "approve` and `reject` hand their action to it over state/control.sock (a 0600 Unix socket) and print "
+                    + "the result; watch does it between two stages, never during one. `run` or a second `watch` still exit 3. "
+                    + "Each cycle re-reads state/stage_status.json. context_map.yaml is read once, at start: restart watch "
+                    + "after editing it.",
             "",
-            "HTTP endpoints (GET only, no authentication; loopback unless --allow-remote):",
+            "Console: the listener also serves the web console (board, stage timelines, review with side-by-side "
+                    + "diffs, reset/approve/reject). Its URL with this start's token is printed once at start (the token "
+                    + "is also in state/console.token, mode 0600); actions need it.",
+            "",
+            "HTTP endpoints (GET only; loopback unless --allow-remote, then all but /healthz and /readyz need the token):",
             "  /healthz: 200 `ok` while the process lives.",
             "  /readyz: 200 when state is readable and the lock is held, else 503 and why.",
             "  /api/status: the `engine status --json` document plus a `watch` object (cycles, next cycle, backoff "
@@ -96,7 +103,7 @@ final class WatchCommand implements Callable<Integer> {
     ListenAddress listen;
 
     @Option(names = "--allow-remote",
-            description = "Allow --listen on an address that is not loopback. The endpoints have no authentication: anyone who can reach the port reads status and metrics.")
+            description = "Allow --listen on an address that is not loopback. Then every console page, /api/status and /metrics need the console token; /healthz and /readyz stay open.")
     boolean allowRemote;
 
     @Option(names = "--max-cycles", hidden = true, defaultValue = "0", paramLabel = "N",
@@ -106,9 +113,9 @@ final class WatchCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException, IOException, LockHeldException {
         if (!listen.loopback() && !allowRemote) {
-            return usage("--listen " + listen + " is not a loopback address. The endpoints have no authentication;"
-                    + " add --allow-remote to serve them on the network anyway, or listen on 127.0.0.1:PORT and put a"
-                    + " proxy with authentication in front.");
+            return usage("--listen " + listen + " is not a loopback address. Add --allow-remote to serve the console and"
+                    + " endpoints on the network (every page then needs the console token; traffic is plain HTTP),"
+                    + " or listen on 127.0.0.1:PORT and put a proxy with TLS in front.");
         }
         if (maxCycles < 0) {
             return usage("--max-cycles must be 0 (no limit) or more, got " + maxCycles);
@@ -125,25 +132,33 @@ final class WatchCommand implements Callable<Integer> {
             Notifier notifier = notifier(s);
             Wiring wiring = new Wiring(s, root);
             WatchParts w = wiring(s, wiring);
+            ActionQueue actions = new ActionQueue();
             WatchLoop loop = new WatchLoop(new WatchLoop.Parts(order, s.state(), s.audit(), w.converger(), w.checks(),
                     w.beforeConverging(), () -> PendingCommits.count(s.layout().workspace(), s.settings().aiBranch()),
                     notifier, metrics, root.ctx.clock(), root.ctx.cancellation(), root.ctx.out(), root.ctx.err(),
-                    Notification.localHost(root.ctx.env())), new WatchLoop.Options(interval, maxCycles));
+                    Notification.localHost(root.ctx.env())), new WatchLoop.Options(interval, maxCycles), actions);
             WatchEndpoints endpoints = new WatchEndpoints(statusSource(s, holder, lockWatch), loop::view, metrics, s.state(), lockWatch);
+            Console console = Console.start(ConsoleWiring.parts(s, root, ConsoleWiring.redactor(s, root),
+                    ConsoleWiring.source(s, () -> lockWatch.problem().isEmpty(), () -> holder),
+                    ConsoleWiring.queued(s, actions), !listen.loopback(), "engine watch · pid " + ProcessHandle.current().pid()));
             WatchServer server;
             try {
-                server = WatchServer.start(listen.resolve(), endpoints);
+                server = WatchServer.start(listen.resolve(), endpoints, console.watchPages());
             } catch (BindException e) {
                 notifier.close();
+                console.close();
                 return usage("cannot listen on " + listen + ": " + e.getMessage()
                         + "; choose another address with --listen HOST:PORT (port 0 picks a free one)");
             }
-            try (notifier; server; Wiring closing = wiring) {
+            console.boundTo(server.address());
+            ControlSocket control = controlSocket(s, actions, loop);
+            try (notifier; console; server; Wiring closing = wiring; ControlSocket closingControl = control) {
                 String bound = ListenAddress.format(server.address());
                 root.ctx.out().println("engine watch: listening on http://" + bound + " (/healthz /readyz /api/status /metrics)");
+                root.ctx.out().println("engine watch: console " + console.loginUrl(bound));
                 if (!listen.loopback()) {
-                    root.ctx.err().println("engine watch: WARNING: serving on " + bound + ", reachable from the network;"
-                            + " the endpoints have no authentication");
+                    root.ctx.err().println("engine watch: WARNING: serving on " + bound + ", reachable from the network"
+                            + " over plain HTTP; pages and data need the console token");
                 }
                 root.ctx.out().println("engine watch: " + order.size() + " stage(s), every " + Durations.format(interval)
                         + (notifier.stats().target() == null ? "" : "; notifications to " + notifier.stats().target()));
@@ -153,13 +168,32 @@ final class WatchCommand implements Callable<Integer> {
                 }
                 Recovery.recoverInterrupted(s);
                 s.audit().append(null, "watch_started", started(bound, loop.unverifiable()));
-                WatchLoop.Outcome outcome = loop.run();
+                WatchLoop.Outcome outcome;
+                try {
+                    outcome = loop.run();
+                    // Actions handed in while the last stage ran are still done: the lock is held, nothing runs.
+                    actions.runPending();
+                } finally {
+                    actions.close("engine watch stopped");
+                }
                 s.audit().append(null, "watch_finished", Map.of("cycles", outcome.cycles(), "all_green", outcome.allGreen(),
                         "stopped_by_signal", outcome.stoppedBySignal()));
                 lockWatch.released();
                 // A stop by signal is the normal end of a daemon (DESIGN.md §3); --max-cycles ends like `run all`.
                 return outcome.stoppedBySignal() || outcome.allGreen() ? 0 : 1;
             }
+        }
+    }
+
+    /** The control channel for `reset` and `review approve|reject` run while watch holds the lock; null when it cannot be made. */
+    private ControlSocket controlSocket(Session s, ActionQueue actions, WatchLoop loop) {
+        try {
+            return ControlSocket.open(s.layout().stateDir(), ConsoleWiring.controlHandler(s, actions,
+                    () -> java.util.Optional.ofNullable(loop.view().currentStage())));
+        } catch (IOException e) {
+            root.ctx.err().println("engine watch: no control channel (" + e.getMessage() + "): `engine reset` and `engine review"
+                    + " approve|reject` exit 3 while watch runs; the console's buttons still work");
+            return null;
         }
     }
 

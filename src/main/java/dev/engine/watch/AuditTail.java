@@ -17,7 +17,7 @@ import java.util.function.Consumer;
  * trail. The first poll reads the trail from its beginning once. A file that shrank was replaced
  * (rotated by hand): reading starts over at its beginning.
  */
-final class AuditTail {
+public final class AuditTail {
     /** A longer line is no audit event the engine wrote; it is skipped rather than buffered. */
     private static final int MAX_LINE = 1 << 20;
 
@@ -27,11 +27,22 @@ final class AuditTail {
     private long offset;
     private boolean skipping;
 
-    AuditTail(Path file) {
+    public AuditTail(Path file) {
         this.file = file;
     }
 
-    synchronized void poll(Consumer<String> lines) throws IOException {
+    /** Skips what the trail holds now: the next {@link #poll} hands over only lines appended after this call. */
+    public synchronized void skipToEnd() throws IOException {
+        try {
+            offset = Files.size(file);
+        } catch (NoSuchFileException e) {
+            offset = 0;
+        }
+        partial.reset();
+        skipping = false;
+    }
+
+    public synchronized void poll(Consumer<String> lines) throws IOException {
         long size;
         try {
             size = Files.size(file);

@@ -20,8 +20,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -82,7 +80,7 @@ public final class WatchLoop {
     private final Set<String> announcedGiveUp = new HashSet<>();
     /** Stage and reason of each wait for review already notified, so a webhook hears of it once. */
     private final Set<String> announcedAwaiting = new HashSet<>();
-    private final CountDownLatch stop = new CountDownLatch(1);
+    private final ActionQueue actions;
     private Map<String, String> heldBack = Map.of();
     private int pendingAiCommits;
     private long cycles;
@@ -90,7 +88,13 @@ public final class WatchLoop {
     private volatile WatchView view;
 
     public WatchLoop(Parts parts, Options options) {
+        this(parts, options, new ActionQueue());
+    }
+
+    /** @param actions human actions handed in by the CLI or the console, performed between stages */
+    public WatchLoop(Parts parts, Options options, ActionQueue actions) {
         this.p = parts;
+        this.actions = actions;
         this.options = options;
         this.startedAt = parts.clock().instant();
         this.unverifiable = parts.order().stream().filter(s -> s.successChecks().isEmpty()).map(StageSpec::name).toList();
@@ -109,7 +113,7 @@ public final class WatchLoop {
 
     public Outcome run() {
         pendingAiCommits = p.pendingAiCommits().get().orElse(0);
-        try (AutoCloseable wake = p.cancellation().onCancel(stop::countDown)) {
+        try (AutoCloseable wake = p.cancellation().onCancel(actions::wake)) {
             while (!p.cancellation().isCancelled() && (options.maxCycles() == 0 || cycles < options.maxCycles())) {
                 cycles++;
                 publish(true, null, null);
@@ -128,7 +132,8 @@ public final class WatchLoop {
                     break;
                 }
                 publish(false, null, p.clock().instant().plus(options.interval()).toString());
-                stop.await(options.interval().toMillis(), TimeUnit.MILLISECONDS);
+                // Asleep, watch takes handed-in actions at once; one that ran starts the next cycle now.
+                actions.sleep(options.interval(), p.cancellation()::isCancelled);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -160,6 +165,12 @@ public final class WatchLoop {
                 if (p.cancellation().isCancelled()) {
                     return;
                 }
+                if (actions.runPending() > 0) {
+                    // A reset, approve or reject just ran: what it changed counts from this stage on,
+                    // and the AI branch is brought up to a main an approval moved before the next converge.
+                    statuses = p.state().statuses();
+                    prepared = false;
+                }
                 StageSpec stage = p.order().get(i);
                 String name = stage.name();
                 Optional<String> waitsFor = Dependencies.blockedBy(p.order(), i, notGreen);
@@ -173,7 +184,7 @@ public final class WatchLoop {
                     if (status == StageStatus.GIVE_UP) {
                         giveUpSkipped(name);
                         notGreen.add(name);
-                        held.put(name, "give_up: skipped until `engine reset " + name + "` (stop watch first)");
+                        held.put(name, "give_up: skipped until `engine reset " + name + "` or the console's Reset");
                         continue;
                     }
                     announcedGiveUp.remove(name);
@@ -235,7 +246,7 @@ public final class WatchLoop {
         if (announcedGiveUp.add(name)) {
             StageInfo info = p.state().info(name);
             p.out().println(name + ": give_up" + (info.reason() == null ? "" : " (" + info.reason() + ")")
-                    + "; skipped until reset. `engine reset` needs the lock: stop watch, reset, start watch again");
+                    + "; skipped until reset: `engine reset " + name + "` (watch does it between stages) or the console's Reset");
         }
     }
 

@@ -12,9 +12,11 @@ import java.util.concurrent.Executors;
 
 /**
  * watch's HTTP endpoints on the JDK's built-in server: {@code /healthz}, {@code /readyz},
- * {@code /api/status} and {@code /metrics}, GET (and HEAD) only. One request is served at a time
- * on one daemon thread: the endpoints are for a scraper and an operator, and a single thread keeps
- * a burst of requests from costing memory or state reads in parallel.
+ * {@code /api/status} and {@code /metrics}, GET (and HEAD) only, and beside them the console's
+ * pages ({@link Pages}) for every other path. Without pages one request is served at a time on one
+ * daemon thread: the endpoints are for a scraper and an operator, and a single thread keeps a burst
+ * of requests from costing memory or state reads in parallel. With pages a few more threads serve,
+ * since a live board holds one open.
  */
 public final class WatchServer implements AutoCloseable {
 
@@ -30,6 +32,18 @@ public final class WatchServer implements AutoCloseable {
         String metricsContentType();
     }
 
+    /** More pages on this listener: the console. */
+    public interface Pages {
+        /** Serves a path the endpoints do not know. */
+        void handle(HttpExchange exchange) throws IOException;
+
+        /** Why this request may not read /api/status or /metrics (beyond loopback they need the console token); empty when it may. */
+        java.util.Optional<String> refuseData(HttpExchange exchange);
+    }
+
+    /** Server threads when the console is served: its live board streams hold up to four. */
+    static final int THREADS_WITH_PAGES = 8;
+
     private final HttpServer server;
     private final ExecutorService thread;
 
@@ -40,8 +54,13 @@ public final class WatchServer implements AutoCloseable {
 
     /** Binds {@code address} and starts serving. */
     public static WatchServer start(InetSocketAddress address, Endpoints endpoints) throws IOException {
+        return start(address, endpoints, null);
+    }
+
+    /** Binds {@code address} and starts serving the endpoints and, when not null, {@code pages}. */
+    public static WatchServer start(InetSocketAddress address, Endpoints endpoints, Pages pages) throws IOException {
         HttpServer server = HttpServer.create(address, 16);
-        ExecutorService thread = Executors.newSingleThreadExecutor(r -> {
+        ExecutorService thread = Executors.newFixedThreadPool(pages == null ? 1 : THREADS_WITH_PAGES, r -> {
             Thread t = new Thread(r, "engine-http");
             t.setDaemon(true);
             return t;
@@ -49,7 +68,7 @@ public final class WatchServer implements AutoCloseable {
         server.setExecutor(thread);
         server.createContext("/", exchange -> {
             try (exchange) {
-                route(exchange, endpoints);
+                route(exchange, endpoints, pages);
             } catch (IOException | RuntimeException e) {
                 // the client went away, or an endpoint failed after the headers went out: nothing more to send
             }
@@ -63,9 +82,13 @@ public final class WatchServer implements AutoCloseable {
         return server.getAddress();
     }
 
-    private static void route(HttpExchange ex, Endpoints endpoints) throws IOException {
+    private static void route(HttpExchange ex, Endpoints endpoints, Pages pages) throws IOException {
         String path = ex.getRequestURI().getPath();
         boolean known = path.equals("/healthz") || path.equals("/readyz") || path.equals("/api/status") || path.equals("/metrics");
+        if (!known && pages != null) {
+            pages.handle(ex);
+            return;
+        }
         if (!known) {
             text(ex, 404, "not found: try /healthz, /readyz, /api/status or /metrics\n");
             return;
@@ -75,6 +98,13 @@ public final class WatchServer implements AutoCloseable {
             ex.getResponseHeaders().set("Allow", "GET, HEAD");
             text(ex, 405, "method not allowed: " + path + " answers GET only\n");
             return;
+        }
+        if (pages != null && (path.equals("/api/status") || path.equals("/metrics"))) {
+            java.util.Optional<String> refused = pages.refuseData(ex);
+            if (refused.isPresent()) {
+                text(ex, 403, "forbidden: " + refused.get() + "\n");
+                return;
+            }
         }
         try {
             switch (path) {

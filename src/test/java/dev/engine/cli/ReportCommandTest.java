@@ -93,7 +93,7 @@ class ReportCommandTest {
         assertThat(line(md, "Who approved it")).contains("`" + fix.substring(0, 10) + "` approved at 20").contains("by `alice`");
         assertThat(md).contains("## Timeline").containsPattern("(?m)^- \\S+Z model call to `gpt-4o\\S*` with `talos_\\S+_case_v1.md`, 1280 token")
                 .containsPattern("(?m)^- \\S+Z \\*\\*green\\*\\* on attempt 2$")
-                .containsPattern("(?m)^- \\S+Z approved 1 AI commit\\(s\\) into main, now `[0-9a-f]{10}` by `alice`$");
+                .containsPattern("(?m)^- \\S+Z approved 1 AI commit\\(s\\) into main, now `[0-9a-f]{10}` by `alice` via `cli`$");
 
         // The model's text: redacted, on one line, inside code spans only, no control characters.
         assertThat(md).doesNotContain(DB_PASSWORD).contains("[REDACTED:");
