@@ -153,11 +153,20 @@ class WatchProcessTest {
         for (long c = 1, k = 1; c <= cycles; c += Math.min(1L << Math.min(k, 20), 12), k++) {
             expected++;
         }
-        assertThat(w.auditEvents("bad", "attempt_started")).as("attempts in %d cycles", cycles).hasSize((int) expected);
-        assertThat(cycles).as("the backoff skipped cycles").isGreaterThan(expected);
+        // On a loaded machine the SIGTERM may land during one of bad's attempts: that attempt is
+        // stopped and bad goes back to idle, uncounted, which is the documented stop, not a failure.
+        List<JsonNode> badEvents = w.audit().stream().filter(e -> "bad".equals(e.path("stage").asText(null))).toList();
+        boolean stoppedMidAttempt = badEvents.get(badEvents.size() - 1).path("event").asText().equals("interrupted");
+        int attempts = w.auditEvents("bad", "attempt_started").size();
+        if (stoppedMidAttempt) {
+            assertThat(attempts).as("attempts in %d cycles", cycles).isBetween((int) expected, (int) expected + 1);
+        } else {
+            assertThat(attempts).as("attempts in %d cycles", cycles).isEqualTo((int) expected);
+        }
+        assertThat(cycles).as("the backoff skipped cycles").isGreaterThan(attempts);
         assertThat(w.logs("after")).as("after waits for bad").isEmpty();
         assertThat(w.status("after")).isEqualTo("idle");
-        assertThat(w.status("bad")).isEqualTo("failed");
+        assertThat(w.status("bad")).isEqualTo(stoppedMidAttempt ? "idle" : "failed");
     }
 
     @Test
