@@ -1,5 +1,6 @@
 package dev.engine.bench;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engine.cli.CliContext;
 import dev.engine.cli.Main;
 import dev.engine.redact.PlantedCorpus;
@@ -73,6 +74,16 @@ public final class RedactionOverheadBench {
                 long t0 = System.nanoTime();
                 expect(Main.execute(new String[] {"run", "bad"}, ctx), 1, "run bad");
                 OUT.printf("  failing attempt inside one run (mean of %d) %.1f ms%n", n, (System.nanoTime() - t0) / 1e6 / n);
+                // The redaction itself: every string of one failing attempt's audit events, through this workspace's Redactor.
+                List<String> strings = attemptStrings(ws.resolve("state/audit.jsonl"));
+                Redactor r = Redaction.forWorkspace(ws.resolve("state"), ws, env);
+                List<Long> redacting = new ArrayList<>();
+                for (int i = 0; i < n; i++) {
+                    long t1 = System.nanoTime();
+                    strings.forEach(r::redact);
+                    redacting.add(System.nanoTime() - t1);
+                }
+                OUT.printf("  redacting one attempt's audit strings (%d) %s%n", strings.size(), ms(redacting));
             }
         } finally {
             try (Stream<Path> s = Files.walk(work)) {
@@ -136,6 +147,27 @@ public final class RedactionOverheadBench {
         if (p.waitFor() != 0) {
             throw new IllegalStateException("git " + String.join(" ", args) + ": " + out);
         }
+    }
+
+    /** The string values of the events of the last attempt in the trail (attempt_started up to the next one). */
+    private static List<String> attemptStrings(Path audit) throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        List<String> lines = Files.readAllLines(audit);
+        int start = 0;
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains("\"attempt_started\"")) {
+                start = i;
+            }
+        }
+        List<String> out = new ArrayList<>();
+        for (String l : lines.subList(start, lines.size())) {
+            json.readTree(l).path("details").forEach(v -> {
+                if (v.isTextual()) {
+                    out.add(v.asText());
+                }
+            });
+        }
+        return out;
     }
 
     private static long[] size(Path ws) throws IOException {
