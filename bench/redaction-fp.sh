@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Redaction figures (issue 13): the share of clean-corpus lines the redactor changes (false
-# positives, target <= 1 %), the planted-secret corpus counts, and throughput on 1 MiB of log.
+# positives, target <= 1 %), the planted-secret corpus counts, throughput on 1 MiB of log, and the
+# cost of building the process's Redactor from the workspace's known values (per command, per attempt).
 #   bench/redaction-fp.sh          figures
 #   bench/redaction-fp.sh --show   also every changed clean line (redacted), to tune the rules
+#   bench/redaction-fp.sh --quick  fewer repetitions in section 3
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -18,3 +20,7 @@ java "${jopts[@]}" -cp "$cp" dev.engine.redact.RedactionFalsePositives "$@" | se
 echo
 echo "2. Planted-secret corpus (src/test/resources/redact/planted) and throughput"
 java "${jopts[@]}" -cp "$cp" dev.engine.redact.RedactionBench | sed 's/^/   /'
+echo
+echo "3. Building the process's Redactor from the workspace's known values, and what it adds per attempt"
+echo "   (small: a context map only; large: the corpora's workspace files copied 8 times)"
+java "${jopts[@]}" -cp "$cp" dev.engine.bench.RedactionOverheadBench "$@" | sed 's/^/   /'

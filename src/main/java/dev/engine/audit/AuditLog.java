@@ -2,7 +2,11 @@ package dev.engine.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.engine.state.Json;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -16,16 +20,22 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Deque;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 
 /**
  * Append-only audit trail (invariant I10). Each event is one JSON line written with a single
  * append, so a killed engine leaves whole lines; a reader skips (and counts) a torn last line
  * that only a power loss could produce.
+ *
+ * <p>Every string in an event's details goes through the redaction it was built with before it
+ * is written (invariant I8): details quote commands, reasons, model summaries and refusals, and
+ * the trail is kept for humans and read back into case files.
  */
 public final class AuditLog {
     public static final String FILE = "audit.jsonl";
@@ -33,10 +43,21 @@ public final class AuditLog {
     private final Path file;
     private final Clock clock;
     private final ObjectMapper json = Json.mapper().disable(SerializationFeature.INDENT_OUTPUT);
+    private final UnaryOperator<String> redact;
 
+    /** Without redaction: for tests and tools that write only texts of their own. */
     public AuditLog(Path stateDir, Clock clock) {
+        this(stateDir, clock, UnaryOperator.identity());
+    }
+
+    /**
+     * @param redact applied to every string in the details of each event appended (the engine's
+     *     Redactor; asked only when an event is written, so readers never build it)
+     */
+    public AuditLog(Path stateDir, Clock clock, UnaryOperator<String> redact) {
         this.file = stateDir.resolve(FILE);
         this.clock = clock;
+        this.redact = redact;
     }
 
     public Path file() {
@@ -52,15 +73,20 @@ public final class AuditLog {
         return m;
     }
 
+    /** Appends one event; the event returned (and written) holds the redacted details. */
     public AuditEvent append(String stage, String event, Map<String, Object> details) throws IOException {
-        AuditEvent e = new AuditEvent(clock.instant().toString(), stage, event, details);
+        Map<String, Object> redacted = new LinkedHashMap<>();
+        if (details != null) {
+            details.forEach((k, v) -> redacted.put(k, redacted(v)));
+        }
+        AuditEvent e = new AuditEvent(clock.instant().toString(), stage, event, redacted);
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("time", e.time());
         if (stage != null) {
             line.put("stage", stage);
         }
         line.put("event", event);
-        line.put("details", new LinkedHashMap<>(details == null ? Map.of() : details));
+        line.put("details", redacted);
         byte[] bytes = (json.writeValueAsString(line) + "\n").getBytes(StandardCharsets.UTF_8);
         Files.createDirectories(file.getParent());
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
@@ -71,6 +97,46 @@ public final class AuditLog {
             ch.force(false);
         }
         return e;
+    }
+
+    /** Strings redacted, also inside lists and maps; numbers, booleans and null as they are. */
+    private Object redacted(Object v) {
+        if (v instanceof String s) {
+            return s.isEmpty() ? s : redact.apply(s);
+        }
+        if (v instanceof Map<?, ?> m) {
+            Map<Object, Object> out = new LinkedHashMap<>();
+            m.forEach((k, x) -> out.put(k, redacted(x)));
+            return out;
+        }
+        if (v instanceof Collection<?> c) {
+            List<Object> out = new ArrayList<>(c.size());
+            c.forEach(x -> out.add(redacted(x)));
+            return out;
+        }
+        if (v == null || v instanceof Number || v instanceof Boolean) {
+            return v;
+        }
+        // anything else (a record, an enum, a Path) is written as Jackson writes it, with its strings redacted
+        return redacted(json.<JsonNode>valueToTree(v));
+    }
+
+    private JsonNode redacted(JsonNode n) {
+        if (n.isTextual()) {
+            return TextNode.valueOf(redact.apply(n.asText()));
+        }
+        if (n.isContainerNode()) {
+            JsonNode copy = n.deepCopy();
+            if (copy instanceof ObjectNode o) {
+                o.fields().forEachRemaining(f -> f.setValue(redacted(f.getValue())));
+            } else if (copy instanceof ArrayNode a) {
+                for (int i = 0; i < a.size(); i++) {
+                    a.set(i, redacted(a.get(i)));
+                }
+            }
+            return copy;
+        }
+        return n;
     }
 
     /** The result of reading the trail: the events wanted and how many lines could not be parsed. */

@@ -5,7 +5,6 @@ import dev.engine.control.ActionRequest;
 import dev.engine.control.ActionResult;
 import dev.engine.control.ControlClient;
 import dev.engine.control.ControlSocket;
-import dev.engine.redact.Redaction;
 import dev.engine.redact.Redactor;
 import dev.engine.state.EngineLock;
 import dev.engine.state.LockHeldException;
@@ -26,9 +25,9 @@ import java.util.function.Supplier;
 final class ConsoleWiring {
     private ConsoleWiring() {}
 
-    /** The same redaction pass as case files: the home's key and the engine's environment. */
+    /** The same redaction pass as case files: the home's key, the workspace's known secret values and the environment. */
     static Redactor redactor(Session s, EngineCommand root) throws IOException {
-        return Redaction.forState(s.layout().stateDir(), root.ctx.env());
+        return s.redactor();
     }
 
     /**

@@ -4,6 +4,7 @@ import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
 import dev.engine.git.PatchLanding;
 import dev.engine.patch.Violation;
+import dev.engine.redact.Redaction;
 import dev.engine.redact.RedactionKey;
 import dev.engine.redact.Redactor;
 import dev.engine.state.EngineLock;
@@ -84,9 +85,11 @@ final class PatchCommand implements Runnable {
             EngineCommand root = patch.root;
             Session s = Session.open(root);
             PatchLanding.Proposal proposal = proposal(s, root.ctx.cwd().resolve(diff), stage, null);
-            // A check writes nothing: placeholders are restored only with a key the home already has.
+            // A check writes nothing: the home's key is used only when it exists; without one no
+            // placeholder was ever written, and a throwaway key still finds the secrets a diff adds.
             Path key = s.layout().stateDir().resolve(RedactionKey.FILE_NAME);
-            Optional<Redactor> redactor = Files.isRegularFile(key) ? Optional.of(redactor(s, root)) : Optional.empty();
+            Optional<Redactor> redactor = Optional.of(Files.isRegularFile(key) ? s.redactor()
+                    : Redaction.throwaway(s.layout().workspace(), root.ctx.env()));
             PatchLanding.Result r = landing(s, redactor).check(proposal);
             return print(r, root.ctx.out()) ? 0 : 1;
         }
@@ -95,10 +98,6 @@ final class PatchCommand implements Runnable {
     static PatchLanding landing(Session s, Optional<Redactor> redactor) {
         return new PatchLanding(new PatchLanding.Setup(s.layout().workspace(), s.layout().home(), s.settings().aiBranch(), "main",
                 s.map().protectedFiles(), s.audit(), redactor));
-    }
-
-    static Redactor redactor(Session s, EngineCommand root) throws IOException {
-        return Redactor.create(RedactionKey.loadOrCreate(s.layout().stateDir()), root.ctx.env());
     }
 
     /** The diff in {@code file} as a manual proposal, held to {@code stageName}'s files when one is given. */
@@ -174,7 +173,7 @@ final class PatchCommand implements Runnable {
             Session s = Session.open(root);
             PatchLanding.Proposal proposal = proposal(s, root.ctx.cwd().resolve(diff), stage, message);
             try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine patch apply " + diff)) {
-                PatchLanding.Result r = landing(s, Optional.of(redactor(s, root))).land(proposal, keepAs(s, proposal, root));
+                PatchLanding.Result r = landing(s, Optional.of(s.redactor())).land(proposal, keepAs(s, proposal, root));
                 if (!print(r, root.ctx.out())) {
                     return 1;
                 }

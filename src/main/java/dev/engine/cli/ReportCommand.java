@@ -2,7 +2,6 @@ package dev.engine.cli;
 
 import dev.engine.audit.AuditLog;
 import dev.engine.config.ConfigException;
-import dev.engine.redact.Redaction;
 import dev.engine.redact.Redactor;
 import dev.engine.report.IncidentReport;
 import java.io.IOException;
@@ -48,7 +47,7 @@ final class ReportCommand implements Callable<Integer> {
             s.map().select(java.util.List.of(stage));
         }
         // As a run redacts: the workspace's known secret values too, not only patterns and the environment.
-        Redactor redactor = Redaction.forWorkspace(s.layout().stateDir(), s.layout().workspace(), root.ctx.env());
+        Redactor redactor = s.redactor();
         Optional<String> md;
         try (GitCommits commits = GitCommits.open(s)) {
             md = IncidentReport.markdown(stage, read.events(), redactor::redact, commits);

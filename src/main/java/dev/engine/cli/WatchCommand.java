@@ -11,10 +11,12 @@ import dev.engine.escalation.Escalator;
 import dev.engine.git.PendingCommits;
 import dev.engine.reconcile.ConvergenceLoop;
 import dev.engine.reconcile.Policy;
+import dev.engine.redact.Redactor;
 import dev.engine.state.EngineLock;
 import dev.engine.state.Json;
 import dev.engine.state.LockHeldException;
 import dev.engine.watch.ActionQueue;
+import dev.engine.watch.Drift;
 import dev.engine.watch.ListenAddress;
 import dev.engine.watch.LockWatch;
 import dev.engine.watch.Notification;
@@ -212,7 +214,19 @@ final class WatchCommand implements Callable<Integer> {
         SuccessChecks checks = new SuccessChecks(w.checkout().dir(), w.stageEnv(), s.settings().defaultStageTimeout(),
                 s.layout().logsDir(), s.layout().home(), root.ctx.clock(), root.ctx.cancellation(), w.processes(),
                 st -> profiles.stage(st, w.checkout().dir()));
-        return new WatchParts(stage -> loop.converge(stage, policy), checks, () -> {
+        // Reasons quote failed checks and the model's words; redacted before the loop takes them,
+        // they are redacted in all it does with them (state, audit, notifications, /api/status, stdout).
+        Redactor r = s.redactor();
+        WatchLoop.Converger converger = stage -> {
+            ConvergenceLoop.Report report = loop.converge(stage, policy);
+            return report.reason() == null ? report : new ConvergenceLoop.Report(report.stage(), report.status(), r.redact(report.reason()));
+        };
+        WatchLoop.Checks verified = stage -> {
+            Drift.Verdict v = checks.verify(stage);
+            return v instanceof Drift.Verdict.Drifted d
+                    ? new Drift.Verdict.Drifted(r.redact(d.check()), d.exitCode(), r.redact(d.reason()), d.log()) : v;
+        };
+        return new WatchParts(converger, verified, () -> {
             AiBranchSyncStep.run(s);
             w.checkout().sync(w.target().commit());
         });
@@ -226,7 +240,8 @@ final class WatchCommand implements Callable<Integer> {
 
     private Notifier notifier(Session s) {
         return s.settings().notifyWebhookUrl()
-                .<Notifier>map(url -> new WebhookNotifier(WebhookNotifier.Options.defaults(URI.create(url)), s.audit(), root.ctx.err()))
+                .<Notifier>map(url -> new WebhookNotifier(WebhookNotifier.Options.defaults(URI.create(url)), s.audit(), root.ctx.err(),
+                        text -> s.redactor().redact(text)))
                 .orElse(Notifier.NONE);
     }
 
@@ -236,12 +251,25 @@ final class WatchCommand implements Callable<Integer> {
         return () -> {
             // Not StatusReport.build(s): probing the lock file from this process would release our lock.
             boolean held = lock.problem().isEmpty();
-            StatusReport report = StatusReport.build(s, held, holder);
+            StatusReport report = redacted(StatusReport.build(s, held, holder), s.redactor());
             List<StageFigures> figures = report.stages().stream().map(r -> new StageFigures(r.name(), r.status(),
                     r.attemptCounter(), r.stageApiCalls(), r.tokens(), epochSeconds(r.lastRun()),
                     r.lastDurationMs() == null ? null : r.lastDurationMs() / 1000.0)).toList();
             return new StatusSource.Reading((ObjectNode) json.valueToTree(report), figures);
         };
+    }
+
+    /**
+     * The reasons as served: stored redacted already, redacted again here, because a state file
+     * an older engine (or a human) wrote is served too (I8).
+     */
+    private static StatusReport redacted(StatusReport r, Redactor redactor) {
+        List<StatusReport.Row> rows = r.stages().stream().map(x -> x.reason() == null ? x : new StatusReport.Row(x.name(), x.status(),
+                redactor.redact(x.reason()), x.attempts(), x.attemptCounter(), x.lastFingerprint(), x.apiCalls(), x.apiCallBudget(),
+                x.stageApiCalls(), x.stageApiCallCap(), x.tokens(), x.lastRun(), x.lastDurationMs(), x.lastExit(), x.lastLog(),
+                x.inContextMap())).toList();
+        return new StatusReport(r.home(), r.workspace(), rows, r.aiBranch(), r.pendingAiCommits(), r.aiBranchSync(), r.lockHeld(),
+                r.lockHolder());
     }
 
     private static Double epochSeconds(String instant) {

@@ -22,8 +22,9 @@ import dev.engine.sandbox.Sandbox;
 import dev.engine.stage.ProcessRunner;
 import dev.engine.reconcile.ConvergenceLoop;
 import dev.engine.reconcile.Policy;
-import dev.engine.redact.RedactionKey;
 import dev.engine.redact.Redactor;
+import dev.engine.stage.Attempts;
+import dev.engine.stage.StageResult;
 import dev.engine.stage.StageRunner;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -58,7 +59,9 @@ final class Wiring implements AutoCloseable {
     Wiring(Session s, EngineCommand root) throws IOException {
         this.s = s;
         this.root = root;
-        this.redactor = Redactor.create(RedactionKey.loadOrCreate(s.layout().stateDir()), root.ctx.env());
+        // The one Redactor of this process (the workspace's known values and the environment's),
+        // shared with the audit trail and the state the session writes.
+        this.redactor = s.redactor();
         this.checkout = StageClone.at(s.layout().workspace(), s.layout().checkoutDir(), s.layout().home(), "main");
         this.sandbox = Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env());
         this.processes = new ProcessRunner(sandbox);
@@ -131,9 +134,22 @@ final class Wiring implements AutoCloseable {
         };
         ConvergenceLoop.Holds holds = commit -> commit == null ? Optional.empty()
                 : target().held(commit).map(dev.engine.gate.ReviewGate.Held::describe);
-        return new ConvergenceLoop.Parts(s.state(), s.audit(), runner, new Fingerprinter(s.settings().logTailLines()),
+        return new ConvergenceLoop.Parts(s.state(), s.audit(), redacting(runner), new Fingerprinter(s.settings().logTailLines()),
                 executor, escalator, root.ctx.clock(), root.ctx.cancellation(), out, s.layout().logsDir(),
                 s.layout().home(), s.map().stageNames(), sync, holds);
+    }
+
+    /**
+     * An attempt's detail quotes the failed success check ("success check failed (exit code 22):
+     * curl -u admin:..."); redacted where it is made, it is redacted in every place it goes
+     * (stdout, state, audit, status, notifications).
+     */
+    private Attempts redacting(Attempts runner) {
+        return (stage, attempt, logsDir, cancellation, started) -> {
+            StageResult r = runner.run(stage, attempt, logsDir, cancellation, started);
+            return r.detail() == null ? r
+                    : new StageResult(r.outcome(), r.exitCode(), r.duration(), r.log(), redactor.redact(r.detail()));
+        };
     }
 
     /** The environment stage commands and success checks run with. */

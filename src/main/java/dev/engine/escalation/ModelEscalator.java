@@ -131,7 +131,7 @@ public final class ModelEscalator implements Escalator {
                 audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
                         "case", caseName, "case_tokens", caseFile.tokens(), "error", e.getClass().getSimpleName(),
                         "message", e.getMessage(), "tokens", used));
-                c.write(prefix + "_response_v" + version + ".json", errorJson(e));
+                c.write(prefix + "_response_v" + version + ".json", c.redactor().redact(errorJson(e)));
                 if (e instanceof ModelException.TransportFailure || e instanceof ModelException.Rejected) {
                     return new EscalationOutcome.Unreachable(e.getMessage(), tokens);
                 }
@@ -141,7 +141,9 @@ public final class ModelEscalator implements Escalator {
             budget.recordTokens(reply.totalTokens());
             ModelAnswer answer = reply.answer();
             String responseName = prefix + "_response" + (version == 1 ? "" : "_v" + version) + ".json";
-            c.write(responseName, reply.rawContent());
+            // What the model wrote is kept for humans like everything else in escalations/ (I8):
+            // it may quote a value the case did not show, or a token of its own making.
+            c.write(responseName, c.redactor().redact(reply.rawContent()));
             audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", reply.model(), "mode", reply.mode(),
                     "case", caseName, "case_tokens", caseFile.tokens(), "prompt_tokens", reply.promptTokens(),
                     "completion_tokens", reply.completionTokens(), "tokens", reply.totalTokens(),

@@ -8,6 +8,7 @@ import dev.engine.patch.PatchPolicy;
 import dev.engine.patch.PatchSet;
 import dev.engine.patch.UnifiedDiffParser;
 import dev.engine.patch.Violation;
+import dev.engine.redact.Finding;
 import dev.engine.redact.Redactor;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,9 @@ import org.eclipse.jgit.lib.ObjectId;
  * <ol>
  *   <li>the base: the AI branch tip, else main; never HEAD or whatever branch the user has out (I1);</li>
  *   <li>the kept copy of the diff, redacted (I8), named in the commit's Engine-Patch trailer;</li>
- *   <li>every rule of {@link PatchSet} against exactly that base (I2-I5, I8's placeholder rule);</li>
+ *   <li>every rule of {@link PatchSet} against exactly that base (I2-I5, I8's placeholder rule), and
+ *       no added line or file name may hold a secret: a known value of the workspace or the
+ *       environment, or a token format ({@link Redactor#secretsInAddedLines}, I8);</li>
  *   <li>the commit, with the repository's identity and the Engine-* trailers;</li>
  *   <li>the audit event, {@code patch_applied} or {@code patch_refused} with its source (I10).</li>
  * </ol>
@@ -116,6 +119,9 @@ public final class PatchLanding {
         }
     }
 
+    /** The rule id of a refusal because the diff adds a secret. */
+    public static final String SECRET_RULE = "I8-secret";
+
     private final Setup s;
     private final List<String> protectedFiles;
 
@@ -130,8 +136,9 @@ public final class PatchLanding {
             ObjectId base = ai.base();
             String against = against(ai, base);
             PatchOutcome outcome = PatchSet.checkAndApply(p.diff(), policy(p), ai.treeAt(base), restore());
-            if (outcome instanceof PatchOutcome.Refused r) {
-                return new Result.Refused(redacted(r.violations()), against, null);
+            List<Violation> refusals = refusals(outcome, p.diff());
+            if (!refusals.isEmpty()) {
+                return new Result.Refused(refusals, against, null);
             }
             int[] lines = countLines(p.diff());
             return new Result.Checked(against, List.copyOf(((PatchOutcome.Ready) outcome).changes().keySet()), lines[0], lines[1]);
@@ -151,8 +158,9 @@ public final class PatchLanding {
             ObjectId base = ai.base();
             String against = against(ai, base);
             PatchOutcome outcome = PatchSet.checkAndApply(p.diff(), policy(p), ai.treeAt(base), restore());
-            if (outcome instanceof PatchOutcome.Refused r) {
-                result = new Result.Refused(redacted(r.violations()), against, kept);
+            List<Violation> refusals = refusals(outcome, p.diff());
+            if (!refusals.isEmpty()) {
+                result = new Result.Refused(refusals, against, kept);
             } else {
                 Map<String, Optional<String>> changes = ((PatchOutcome.Ready) outcome).changes();
                 CommitInfo info = new CommitInfo(p.stage() == null ? "-" : p.stage(), p.source().label(), p.fingerprint(), kept,
@@ -173,6 +181,23 @@ public final class PatchLanding {
     private PatchPolicy policy(Proposal p) {
         PatchPolicy policy = PatchPolicy.defaults(protectedFiles);
         return p.scope().isPresent() ? policy.withScope(p.scope().get()) : policy;
+    }
+
+    /** The rules' violations (redacted) and one per secret the diff would add; empty: it may land. */
+    private List<Violation> refusals(PatchOutcome outcome, String diff) {
+        List<Violation> out = new ArrayList<>();
+        if (outcome instanceof PatchOutcome.Refused r) {
+            out.addAll(redacted(r.violations()));
+        }
+        if (s.redactor().isPresent()) {
+            for (Finding f : s.redactor().get().secretsInAddedLines(diff)) {
+                // the reason names where the value was found, and a file name can hold a token too
+                out.add(new Violation(f.path(), SECRET_RULE, redact((f.line() > 0 ? "line " + f.line() : "the file name")
+                        + " adds " + f.reason() + " " + f.placeholder() + "; a secret must not be committed: refer to it"
+                        + " instead (an environment variable, a secretKeyRef, a SOPS-encrypted file)")));
+            }
+        }
+        return out;
     }
 
     private UnaryOperator<String> restore() {

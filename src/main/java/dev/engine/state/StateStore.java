@@ -29,9 +29,21 @@ public final class StateStore {
 
     private final Path dir;
     private final ObjectMapper json = Json.mapper();
+    private final UnaryOperator<String> redact;
 
+    /** Stores reasons as given: for tests and tools that write only texts of their own. */
     public StateStore(Path stateDir) {
+        this(stateDir, UnaryOperator.identity());
+    }
+
+    /**
+     * @param redactReasons applied to a stage's reason when it changes, before it is stored: the
+     *     reason quotes failed success checks and the model's words, and {@code status},
+     *     {@code /api/status} and the console show it as stored (invariant I8)
+     */
+    public StateStore(Path stateDir, UnaryOperator<String> redactReasons) {
         this.dir = stateDir;
+        this.redact = redactReasons;
     }
 
     public Path dir() {
@@ -203,6 +215,9 @@ public final class StateStore {
         ObjectNode root = readObject(file);
         StageInfo before = root.has(stage) ? json.convertValue(root.get(stage), StageInfo.class) : StageInfo.empty();
         StageInfo after = change.apply(before);
+        if (after.reason() != null && !after.reason().equals(before.reason())) {
+            after = after.withReason(redact.apply(after.reason()));
+        }
         root.set(stage, json.valueToTree(after));
         write(file, root, AtomicFiles.Sync.CONTENT);
         return after;

@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.UnaryOperator;
 
 /**
  * POSTs each notification as JSON to a webhook from one background thread, so a slow or dead
@@ -50,8 +51,18 @@ public final class WebhookNotifier implements Notifier {
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong failed = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
+    private final UnaryOperator<String> redact;
 
     public WebhookNotifier(Options options, AuditLog audit, PrintStream err) {
+        this(options, audit, err, UnaryOperator.identity());
+    }
+
+    /**
+     * @param redact applied to the texts of each payload before it leaves (I8): a reason quotes
+     *     the success check that failed, and a check may hold a password
+     */
+    public WebhookNotifier(Options options, AuditLog audit, PrintStream err, UnaryOperator<String> redact) {
+        this.redact = redact;
         this.options = options;
         this.audit = audit;
         this.err = err;
@@ -81,7 +92,7 @@ public final class WebhookNotifier implements Notifier {
     private void deliver(Notification n) {
         byte[] body;
         try {
-            body = json.writeValueAsBytes(n);
+            body = json.writeValueAsBytes(new Notification(n.event(), n.stage(), redacted(n.reason()), n.time(), n.host()));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -125,6 +136,10 @@ public final class WebhookNotifier implements Notifier {
         } catch (IOException e) {
             err.println("engine watch: could not record notify_failed in the audit trail: " + e.getMessage());
         }
+    }
+
+    private String redacted(String text) {
+        return text == null || text.isEmpty() ? text : redact.apply(text);
     }
 
     private static boolean sleep(Duration d) {

@@ -244,6 +244,23 @@ class ReviewCommandTest {
                 +# db password in the vault is hunter2hunter2? no: read it from DB_PASSWORD
                  echo done
                 """);
+        // Issue 13 item 8: a diff adding a known secret never lands, and the refusal shows only its placeholder.
+        Home.Result refused = home.engine("patch", "apply", "fix.diff", "--stage", "talos", "-m", "note");
+        assertThat(refused.code()).as(refused.all()).isEqualTo(1);
+        assertThat(refused.out()).contains("I8-secret").contains("[REDACTED:").doesNotContain("hunter2hunter2");
+        // The secret is already in the file (a context line): that diff lands, and its kept copy is redacted.
+        home.write("stages/talos.sh", "#!/usr/bin/env bash\n# db password in the vault is hunter2hunter2\ntalosctl health\necho done\n");
+        home.commit("the password in a comment");
+        home.write("fix.diff", """
+                --- a/stages/talos.sh
+                +++ b/stages/talos.sh
+                @@ -1,4 +1,5 @@
+                 #!/usr/bin/env bash
+                 # db password in the vault is hunter2hunter2
+                 talosctl health
+                +# no: read it from DB_PASSWORD
+                 echo done
+                """);
         Home.Result r = home.engine("patch", "apply", "fix.diff", "--stage", "talos", "-m", "note");
         assertThat(r.code()).as(r.all()).isZero();
         assertThat(home.git("log", "-1", "--format=%an <%ae>|%cn <%ce>|%(trailers:key=Engine-Source,valueonly,separator=)|%(trailers:key=Engine-Stage,valueonly,separator=)", AI).strip())

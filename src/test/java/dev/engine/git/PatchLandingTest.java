@@ -364,4 +364,96 @@ class PatchLandingTest {
         assertThat(home.resolve("state")).doesNotExist();
         assertUserUntouched();
     }
+
+    /** A token of GitHub's documented shape, made at run time so no secret-shaped string sits in the repository. */
+    private static String githubToken() {
+        String alnum = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+        java.util.Random r = new java.util.Random(13);
+        StringBuilder sb = new StringBuilder("ghp_");
+        for (int i = 0; i < 36; i++) sb.append(alnum.charAt(r.nextInt(alnum.length())));
+        return sb.toString();
+    }
+
+    /**
+     * Issue 13 item 8: a diff that would add a known secret (the environment's CF_API_TOKEN) or a
+     * high-confidence token to the AI branch is refused, whoever proposed it, and the refusal, the
+     * audit event and the kept patch show only placeholders.
+     */
+    @Test
+    void a_diff_adding_a_secret_is_refused_from_every_source_and_shows_only_placeholders() throws Exception {
+        String cfToken = "Xk2vN9qLr7Tz4Wb8Yc1Hd6Jf3Mg5Pa0Se2Ru";
+        String ghToken = githubToken();
+        byte[] key = new byte[32];
+        Arrays.fill(key, (byte) 7);
+        redactor = Redactor.create(key, Map.of("CF_API_TOKEN", cfToken));
+        String diff = """
+                --- a/conf/db.yaml
+                +++ b/conf/db.yaml
+                @@ -1,3 +1,5 @@
+                 host: db
+                 password: %s
+                 port: 5432
+                +cloudflare: %s
+                +github: "%s"
+                """.formatted(SECRET, cfToken, ghToken);
+        int n = 0;
+        for (PatchLanding.Source source : PatchLanding.Source.values()) {
+            Path kept = home.resolve("patches/db_" + source.label() + "_patch.diff");
+            PatchLanding.Result r = landing().land(new PatchLanding.Proposal(source, "db", "abc123abc123", diff, "add tokens",
+                    source == PatchLanding.Source.EXECUTOR ? Optional.of(List.of("conf/db.yaml")) : Optional.empty()), kept);
+            assertThat(r).as(source + ": " + r).isInstanceOf(PatchLanding.Result.Refused.class);
+            List<String> reasons = ((PatchLanding.Result.Refused) r).reasons();
+            assertThat(reasons).as(source.label()).hasSize(2).allSatisfy(v -> assertThat(v).startsWith("I8-secret conf/db.yaml: line ")
+                    .containsPattern("\\[REDACTED:[a-z0-9-]+:[0-9a-f]{12}\\]").doesNotContain(cfToken).doesNotContain(ghToken));
+            assertThat(reasons.get(0)).contains("line 4 adds the value found at env:CF_API_TOKEN");
+            assertThat(reasons.get(1)).contains("line 5 adds a github");
+            assertThat(Files.readString(kept)).contains("+cloudflare: [REDACTED:").doesNotContain(cfToken).doesNotContain(ghToken);
+            JsonNode event = audit().get(n++);
+            assertThat(event.path("event").asText()).isEqualTo("patch_refused");
+            assertThat(event.at("/details/source").asText()).isEqualTo(source.label());
+            assertThat(event.at("/details/violations").toString()).contains("I8-secret");
+        }
+        String auditText = Files.readString(home.resolve("state/audit.jsonl"));
+        assertThat(auditText).doesNotContain(cfToken).doesNotContain(ghToken);
+        assertNoBranch();
+        assertUserUntouched();
+
+        // patch check sees it too, and writes nothing
+        PatchLanding.Result checked = landing().check(new PatchLanding.Proposal(PatchLanding.Source.MANUAL, null, null, diff, "check",
+                Optional.empty()));
+        assertThat(checked).isInstanceOf(PatchLanding.Result.Refused.class);
+        assertThat(((PatchLanding.Result.Refused) checked).reasons()).hasSize(2).noneMatch(v -> v.contains(cfToken) || v.contains(ghToken));
+        assertThat(audit()).hasSize(3);
+    }
+
+    /** A reference to a secret is not a secret: the diff lands. */
+    @Test
+    void a_diff_adding_a_reference_to_a_secret_lands() throws Exception {
+        PatchLanding.Result r = land("""
+                --- a/conf/db.yaml
+                +++ b/conf/db.yaml
+                @@ -1,3 +1,4 @@
+                 host: db
+                 password: %s
+                 port: 5432
+                +token: ${CF_API_TOKEN}
+                """.formatted(placeholder));
+        assertThat(r).as(r.toString()).isInstanceOf(PatchLanding.Result.Committed.class);
+        assertThat(repo.git("show", "ai/test:conf/db.yaml")).contains("token: ${CF_API_TOKEN}").contains("password: " + SECRET);
+    }
+
+    /** The commit message carries the model's summary: redacted like every text kept for humans. */
+    @Test
+    void the_commit_message_holds_no_secret() throws Exception {
+        PatchLanding.Result r = landing().land(new PatchLanding.Proposal(PatchLanding.Source.MODEL, "db", "abc123abc123", """
+                --- a/conf/db.yaml
+                +++ b/conf/db.yaml
+                @@ -3 +3 @@
+                -port: 5432
+                +port: 5433
+                """, "move to 5433; the password " + SECRET + " stays", Optional.empty()), home.resolve("escalations/db_patch.diff"));
+        assertThat(r).as(r.toString()).isInstanceOf(PatchLanding.Result.Committed.class);
+        String message = repo.git("log", "-1", "--format=%B", "ai/test");
+        assertThat(message).startsWith("ai(db): move to 5433; the password [REDACTED:").doesNotContain(SECRET);
+    }
 }

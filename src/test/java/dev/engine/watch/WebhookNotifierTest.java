@@ -181,4 +181,23 @@ class WebhookNotifierTest {
     private List<AuditEvent> read(String event) throws Exception {
         return audit.read(Optional.empty(), 0).events().stream().filter(e -> e.event().equals(event)).toList();
     }
+
+    /** Issue 13: the reason quotes the failed check, and a check may hold a password; the payload carries a placeholder. */
+    @Test
+    void theReasonIsRedactedBeforeItLeaves() throws Exception {
+        byte[] key = new byte[32];
+        java.util.Arrays.fill(key, (byte) 9);
+        dev.engine.redact.Redactor r = dev.engine.redact.Redactor.create(key, java.util.Map.of());
+        server.enqueue(new MockResponse().setResponseCode(204));
+        try (WebhookNotifier n = new WebhookNotifier(new WebhookNotifier.Options(server.url("/hook").uri(), 1, Duration.ofMillis(10),
+                Duration.ofSeconds(10), 100, Duration.ofSeconds(30)), audit, new PrintStream(err, true, StandardCharsets.UTF_8), r::redact)) {
+            n.send(new Notification("drift", "grafana", "drift: curl -fsS -u admin:Tr0ub4dor-x7Kq2pWalrus https://grafana.lan/api/health exited 22",
+                    "2026-11-22T03:49:00Z", "pve-lab"));
+        }
+        String body = server.takeRequest(30, TimeUnit.SECONDS).getBody().readUtf8();
+        assertThat(body).doesNotContain("Tr0ub4dor-x7Kq2pWalrus");
+        JsonNode json = new ObjectMapper().readTree(body);
+        assertThat(json.path("reason").asText()).startsWith("drift: curl -fsS -u admin:[REDACTED:").endsWith(" https://grafana.lan/api/health exited 22");
+        assertThat(json.path("stage").asText()).isEqualTo("grafana");
+    }
 }
