@@ -74,7 +74,8 @@ public final class AuditLog {
     }
 
     /** Appends one event; the event returned (and written) holds the redacted details. */
-    public AuditEvent append(String stage, String event, Map<String, Object> details) throws IOException {
+    public AuditEvent append(String stage, Event kind, Map<String, Object> details) throws IOException {
+        String event = kind.wire();
         Map<String, Object> redacted = new LinkedHashMap<>();
         if (details != null) {
             details.forEach((k, v) -> redacted.put(k, redacted(v)));

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.audit.Event;
+
 import dev.engine.audit.AuditLog;
 import dev.engine.config.ConfigException;
 import dev.engine.git.AiBranchException;
@@ -81,13 +83,13 @@ final class AdoptCommand implements Callable<Integer> {
                 done.commit().ifPresent(c -> out.println("committed " + c.abbreviate(10).name() + " on " + plans.git().branch() + ": "
                         + COMMIT_SUBJECT + " (" + done.untracked().size() + " file(s) untracked, " + done.rulesAdded().size()
                         + " ignore rule(s) added)"));
-                s.audit().append(null, "adopted_git", AuditLog.details("commit", done.commit().map(c -> c.name()).orElse(null),
+                s.audit().append(null, Event.ADOPTED_GIT, AuditLog.details("commit", done.commit().map(c -> c.name()).orElse(null),
                         "untracked", done.untracked(), "ignore_rules", done.rulesAdded()));
             }
             if (!plans.state().nothingToDo()) {
                 BashStateImport.apply(s.state(), plans.state(), root.ctx.clock().instant().toString());
                 for (BashStateImport.StageFill f : plans.state().stages()) {
-                    s.audit().append(f.stage(), "adopted_state", AuditLog.details("status", f.status().wire(), "fingerprint", f.fingerprint(),
+                    s.audit().append(f.stage(), Event.ADOPTED_STATE, AuditLog.details("status", f.status().wire(), "fingerprint", f.fingerprint(),
                             "attempts", f.attempts(), "api_calls", f.apiCalls(), "last_log", f.lastLog(), "reason", f.reason()));
                 }
                 out.println("imported the bash loop's state: " + plans.state().identities().size() + " errors.json entr"

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.audit.Event;
+
 import dev.engine.git.AiBranch;
 import dev.engine.git.AiBranchException;
 import dev.engine.git.SyncResult;
@@ -45,11 +47,11 @@ final class AiBranchSyncStep {
             d.put("result", record.result());
             s.state().setAiBranchSync(record);
             if (!(r instanceof SyncResult.UpToDate)) {
-                s.audit().append(null, "ai_branch_sync", d);
+                s.audit().append(null, Event.AI_BRANCH_SYNC, d);
             }
         } catch (AiBranchException e) {
             // No main branch yet, or a branch checked out elsewhere: not a reason to stop converging.
-            s.audit().append(null, "ai_branch_sync", Map.of("result", "skipped", "reason", e.getMessage()));
+            s.audit().append(null, Event.AI_BRANCH_SYNC, Map.of("result", "skipped", "reason", e.getMessage()));
         }
     }
 }

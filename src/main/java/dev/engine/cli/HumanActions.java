@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.audit.Event;
+
 import dev.engine.config.ConfigException;
 import dev.engine.control.ActionRequest;
 import dev.engine.control.ActionResult;
@@ -41,7 +43,7 @@ final class HumanActions {
             details.put("previous_status", before.wire());
             details.put("error_entries_cleared", cleared);
             details.put("via", via);
-            s.audit().append(name, "reset", details);
+            s.audit().append(name, Event.RESET, details);
             out.println(name + ": reset (was " + before.wire() + ", " + cleared + " error entr"
                     + (cleared == 1 ? "y" : "ies") + " cleared)");
         }
@@ -69,7 +71,7 @@ final class HumanActions {
                 d.put("main", m.newMain().name());
                 putReason(d, reason);
                 d.put("via", via);
-                s.audit().append(stage, "approved", d);
+                s.audit().append(stage, Event.APPROVED, d);
                 out.println("approved " + m.approved() + " commit(s): " + ai.mainBranch() + " is now "
                         + m.newMain().abbreviate(10).name() + (m.fastForward() ? " (fast-forward)" : " (merge commit)"));
                 ReviewCommand.settleWaits(s, ai, "approved", out);
@@ -78,12 +80,12 @@ final class HumanActions {
             ApproveResult.Conflict c = (ApproveResult.Conflict) r;
             d.put("conflicts", c.paths());
             d.put("via", via);
-            s.audit().append(stage, "approve_refused", d);
+            s.audit().append(stage, Event.APPROVE_REFUSED, d);
             out.println("not approved: merging into " + ai.mainBranch() + " would conflict in " + String.join(", ", c.paths())
                     + "; nothing was changed");
             return Main.NOT_GREEN;
         } catch (AiBranchException e) {
-            s.audit().append(null, "approve_refused", Map.of("reason", e.getMessage(), "via", via));
+            s.audit().append(null, Event.APPROVE_REFUSED, Map.of("reason", e.getMessage(), "via", via));
             err.println("engine: " + e.getMessage());
             return Main.NOT_GREEN;
         }
@@ -104,7 +106,7 @@ final class HumanActions {
                 d.put("rejected", ok.rejectedSha());
                 d.put("replayed", ok.replayed());
                 d.put("via", via);
-                s.audit().append(stage, "rejected", d);
+                s.audit().append(stage, Event.REJECTED, d);
                 out.println("rejected " + ok.rejectedSha().substring(0, 10) + "; " + ok.replayed()
                         + " later commit(s) kept on " + ai.branchName());
                 ReviewCommand.settleWaits(s, ai, "rejected", out);
@@ -113,7 +115,7 @@ final class HumanActions {
             RejectResult.Conflict c = (RejectResult.Conflict) r;
             d.put("conflicts", c.paths());
             d.put("via", via);
-            s.audit().append(stage, "reject_refused", d);
+            s.audit().append(stage, Event.REJECT_REFUSED, d);
             out.println("not rejected: the later commit " + c.commitSha().substring(0, 10) + " depends on it (conflict in "
                     + String.join(", ", c.paths()) + "); nothing was changed");
             return Main.NOT_GREEN;

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.audit.Event;
+
 import dev.engine.state.StageStatus;
 import java.io.IOException;
 import java.util.Map;
@@ -16,7 +18,7 @@ final class Recovery {
         removeTornTempFiles(s);
         java.util.List<String> scratch = dev.engine.git.ScratchClone.removeLeftovers(s.layout().patchesDir());
         if (!scratch.isEmpty()) {
-            s.audit().append(null, "scratch_removed", Map.of("dirs", scratch,
+            s.audit().append(null, Event.SCRATCH_REMOVED, Map.of("dirs", scratch,
                     "reason", "left by an engine that stopped while the executor ran"));
         }
         for (Map.Entry<String, StageStatus> e : s.state().statuses().entrySet()) {
@@ -25,7 +27,7 @@ final class Recovery {
                 String reason = "the engine that was running this stage stopped before the attempt ended";
                 s.state().updateInfo(e.getKey(), i -> i.withReason(reason));
                 s.state().setStatus(e.getKey(), StageStatus.FAILED);
-                s.audit().append(e.getKey(), "recovered", Map.of("previous_status", "running", "reason", reason));
+                s.audit().append(e.getKey(), Event.RECOVERED, Map.of("previous_status", "running", "reason", reason));
             }
         }
     }
@@ -49,7 +51,7 @@ final class Recovery {
             return;
         }
         dev.engine.stage.ProcessTree.stopGroup(info.processGroup(), java.time.Duration.ofSeconds(3));
-        s.audit().append(stage, "orphans_stopped", Map.of("process_group", info.processGroup(), "pids", members));
+        s.audit().append(stage, Event.ORPHANS_STOPPED, Map.of("process_group", info.processGroup(), "pids", members));
     }
 
     /** Temp files of atomic writes that a killed engine never renamed; with the lock held nobody is writing them. */

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.audit.Event;
+
 import dev.engine.config.ConfigException;
 import dev.engine.control.ActionRequest;
 import dev.engine.git.AiBranch;
@@ -198,7 +200,7 @@ final class ReviewCommand implements Callable<Integer> {
             String reason = "AI commit " + held.substring(0, Math.min(10, held.length())) + " was " + how + "; the next run goes on";
             s.state().updateInfo(e.getKey(), i -> i.withReason(reason));
             s.state().setStatus(e.getKey(), dev.engine.state.StageStatus.FAILED);
-            s.audit().append(e.getKey(), "review_settled", Map.of("commit", held, "how", how));
+            s.audit().append(e.getKey(), Event.REVIEW_SETTLED, Map.of("commit", held, "how", how));
             out.println(e.getKey() + ": no longer awaiting review (" + reason + ")");
         }
     }

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.audit.Event;
+
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
 import dev.engine.escalation.Escalator;
@@ -51,7 +53,7 @@ final class RunCommand implements Callable<Integer> {
         try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine run " + String.join(" ", stages))) {
             Recovery.recoverInterrupted(s);
             AiBranchSyncStep.run(s);
-            s.audit().append(null, "run_started", java.util.Map.of("stages", plan.stream().map(StageSpec::name).toList(),
+            s.audit().append(null, Event.RUN_STARTED, java.util.Map.of("stages", plan.stream().map(StageSpec::name).toList(),
                     "pid", ProcessHandle.current().pid()));
             Wiring wiring = new Wiring(s, root);
             Escalator escalator = wiring.escalator();
@@ -80,7 +82,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         boolean stopped = root.ctx.cancellation().isCancelled();
-        s.audit().append(null, "run_finished", java.util.Map.of("all_green", allGreen, "stopped_by_signal", stopped));
+        s.audit().append(null, Event.RUN_FINISHED, java.util.Map.of("all_green", allGreen, "stopped_by_signal", stopped));
         // A stop requested by a signal is a clean, intended end (DESIGN.md §3).
         return stopped || allGreen ? 0 : 1;
     }

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.audit.Event;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.engine.config.ConfigException;
@@ -169,7 +171,7 @@ final class WatchCommand implements Callable<Integer> {
                             + String.join(", ", loop.unverifiable()));
                 }
                 Recovery.recoverInterrupted(s);
-                s.audit().append(null, "watch_started", started(bound, loop.unverifiable()));
+                s.audit().append(null, Event.WATCH_STARTED, started(bound, loop.unverifiable()));
                 WatchLoop.Outcome outcome;
                 try {
                     outcome = loop.run();
@@ -178,7 +180,7 @@ final class WatchCommand implements Callable<Integer> {
                 } finally {
                     actions.close("engine watch stopped");
                 }
-                s.audit().append(null, "watch_finished", Map.of("cycles", outcome.cycles(), "all_green", outcome.allGreen(),
+                s.audit().append(null, Event.WATCH_FINISHED, Map.of("cycles", outcome.cycles(), "all_green", outcome.allGreen(),
                         "stopped_by_signal", outcome.stoppedBySignal()));
                 lockWatch.released();
                 // A stop by signal is the normal end of a daemon (DESIGN.md §3); --max-cycles ends like `run all`.

@@ -1,5 +1,7 @@
 package dev.engine.escalation;
 
+import dev.engine.audit.Event;
+
 import dev.engine.audit.AuditLog;
 
 import dev.engine.config.StageSpec;
@@ -91,7 +93,7 @@ public final class ModelEscalator implements Escalator {
             // here: no further call is reserved or sent.
             if (s.cancellation().isCancelled()) {
                 String why = "stopped (" + s.cancellation().reason() + ") before case v" + version + " was sent";
-                audit(stage, "escalation_skipped", AuditLog.details("fingerprint", req.fingerprint(), "version", version, "reason", why));
+                audit(stage, Event.ESCALATION_SKIPPED, AuditLog.details("fingerprint", req.fingerprint(), "version", version, "reason", why));
                 return new EscalationOutcome.Unreachable(why, tokens);
             }
             CaseFile caseFile = c.build(stage, req.fingerprint(), req.log(), version, diagnostics, refused);
@@ -100,7 +102,7 @@ public final class ModelEscalator implements Escalator {
             // file named _case_vN.md is always one that was (or was about to be) sent.
             Optional<String> spent = budget.reserve();
             if (spent.isPresent()) {
-                audit(stage, "escalation_skipped", AuditLog.details("fingerprint", req.fingerprint(), "version", version, "reason", spent.get()));
+                audit(stage, Event.ESCALATION_SKIPPED, AuditLog.details("fingerprint", req.fingerprint(), "version", version, "reason", spent.get()));
                 return new EscalationOutcome.NoFix(spent.get() + "; case v" + version + " was not sent", tokens);
             }
             c.write(caseName, caseFile.text());
@@ -110,7 +112,7 @@ public final class ModelEscalator implements Escalator {
                 reply = StoppableCall.ask(s.client(), SYSTEM_PROMPT, caseFile.text(), s.cancellation());
             } catch (StoppableCall.Stopped stopped) {
                 String why = stopped.getMessage() + "; the call still counts against the budget";
-                audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
+                audit(stage, Event.MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
                         "case", caseName, "case_tokens", caseFile.tokens(), "error", "Stopped", "message", why));
                 return new EscalationOutcome.Unreachable(why, tokens);
             } catch (ModelException e) {
@@ -118,7 +120,7 @@ public final class ModelEscalator implements Escalator {
                     // Nothing left the machine: the reservation goes back, and the run stops as for
                     // any unreachable server (the next run tries again).
                     budget.release();
-                    audit(stage, "model_unreachable", AuditLog.details("fingerprint", req.fingerprint(), "model",
+                    audit(stage, Event.MODEL_UNREACHABLE, AuditLog.details("fingerprint", req.fingerprint(), "model",
                             c.settings().openaiModel(), "case", caseName, "version", version, "tries", t.tries(),
                             "message", e.getMessage(), "calls_counted", budget.used()));
                     c.write(prefix + "_response_v" + version + ".json", errorJson(e));
@@ -128,7 +130,7 @@ public final class ModelEscalator implements Escalator {
                 tokens += used;
                 budget.recordTokens(used);
                 // The model asked for, as no answer named one (I10 wants the model of every call).
-                audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
+                audit(stage, Event.MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
                         "case", caseName, "case_tokens", caseFile.tokens(), "error", e.getClass().getSimpleName(),
                         "message", e.getMessage(), "tokens", used));
                 c.write(prefix + "_response_v" + version + ".json", c.redactor().redact(errorJson(e)));
@@ -144,7 +146,7 @@ public final class ModelEscalator implements Escalator {
             // What the model wrote is kept for humans like everything else in escalations/ (I8):
             // it may quote a value the case did not show, or a token of its own making.
             c.write(responseName, c.redactor().redact(reply.rawContent()));
-            audit(stage, "model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", reply.model(), "mode", reply.mode(),
+            audit(stage, Event.MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(), "model", reply.model(), "mode", reply.mode(),
                     "case", caseName, "case_tokens", caseFile.tokens(), "prompt_tokens", reply.promptTokens(),
                     "completion_tokens", reply.completionTokens(), "tokens", reply.totalTokens(),
                     "response_type", answer.type().name().toLowerCase(), "summary", answer.summary()));
@@ -212,7 +214,7 @@ public final class ModelEscalator implements Escalator {
             }
             DiagnosticResult r = runner.run((Verdict.Allowed) v, stage.name());
             outputs.add(new DiagnosticOutput(c.redactor().redact(r.command()), r.exitCode(), r.timedOut(), r.output()));
-            audit(stage, "diagnostics_run", AuditLog.details("fingerprint", fingerprint, "command", c.redactor().redact(r.command()),
+            audit(stage, Event.DIAGNOSTICS_RUN, AuditLog.details("fingerprint", fingerprint, "command", c.redactor().redact(r.command()),
                     "exit_code", r.exitCode(), "timed_out", r.timedOut(), "truncated", r.truncated(),
                     "output", r.file() == null ? null : c.home().relativize(r.file().toAbsolutePath()).toString()));
         }
@@ -224,7 +226,7 @@ public final class ModelEscalator implements Escalator {
         Redactor r = s.cases().redactor();
         // A reason may quote the command ("flag '--token' (in '--token=...')"): it is redacted like the command.
         refused.add(new RefusedRequest(r.redact(command), r.redact(reason), rule.id()));
-        audit(stage, "diagnostics_refused", AuditLog.details("fingerprint", fingerprint, "command", r.redact(command),
+        audit(stage, Event.DIAGNOSTICS_REFUSED, AuditLog.details("fingerprint", fingerprint, "command", r.redact(command),
                 "rule", rule.id(), "reason", r.redact(reason)));
     }
 
@@ -242,7 +244,7 @@ public final class ModelEscalator implements Escalator {
         return t.length() > 300 ? t.substring(0, 300) + "…" : t;
     }
 
-    private void audit(StageSpec stage, String event, Map<String, Object> details) throws IOException {
+    private void audit(StageSpec stage, Event event, Map<String, Object> details) throws IOException {
         s.cases().audit().append(stage.name(), event, details);
     }
 

@@ -1,5 +1,7 @@
 package dev.engine.executor;
 
+import dev.engine.audit.Event;
+
 import dev.engine.audit.AuditLog;
 
 import dev.engine.escalation.CaseContext;
@@ -47,18 +49,18 @@ public final class ModelExecutor implements Executor {
         try {
             reply = StoppableCall.ask(s.client(), ModelEscalator.SYSTEM_PROMPT, bundle.text(), s.cancellation());
         } catch (StoppableCall.Stopped stopped) {
-            s.cases().audit().append(name, "executor_model_call", AuditLog.details("fingerprint", req.fingerprint(),
+            s.cases().audit().append(name, Event.EXECUTOR_MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(),
                     "error", "Stopped", "message", stopped.getMessage()));
             return new ExecutorOutcome.NoChange("executor model: " + stopped.getMessage());
         } catch (ModelException | RuntimeException e) {
             // A local model server is the least reliable part of a homelab: whatever goes wrong
             // with it (including a client that cannot be built) costs this attempt, not the run.
-            s.cases().audit().append(name, "executor_model_call", AuditLog.details("fingerprint", req.fingerprint(),
+            s.cases().audit().append(name, Event.EXECUTOR_MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(),
                     "error", e.getClass().getSimpleName(), "message", String.valueOf(e.getMessage())));
             return new ExecutorOutcome.NoChange("executor model gave no usable answer: " + e.getMessage());
         }
         ModelAnswer answer = reply.answer();
-        s.cases().audit().append(name, "executor_model_call", AuditLog.details("fingerprint", req.fingerprint(), "model", reply.model(),
+        s.cases().audit().append(name, Event.EXECUTOR_MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(), "model", reply.model(),
                 "tokens", reply.totalTokens(), "response_type", answer.type().name().toLowerCase(), "summary", answer.summary()));
         if (answer.type() != ModelAnswer.Type.PATCH) {
             return new ExecutorOutcome.NoChange("executor model answered " + answer.type().name().toLowerCase()

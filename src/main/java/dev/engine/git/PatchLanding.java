@@ -1,5 +1,7 @@
 package dev.engine.git;
 
+import dev.engine.audit.Event;
+
 import dev.engine.audit.AuditLog;
 import dev.engine.patch.FilePatch;
 import dev.engine.patch.PatchFormatException;
@@ -238,12 +240,12 @@ public final class PatchLanding {
             d.put("added", c.added());
             d.put("removed", c.removed());
             d.put("patch", c.patchFile());
-            s.audit().append(p.stage(), "patch_applied", d);
+            s.audit().append(p.stage(), Event.PATCH_APPLIED, d);
         } else if (result instanceof Result.Refused r) {
             d.put("base", r.against());
             d.put("patch", r.patchFile());
             d.put("violations", r.reasons());
-            s.audit().append(p.stage(), "patch_refused", d);
+            s.audit().append(p.stage(), Event.PATCH_REFUSED, d);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.engine.reconcile;
 
+import dev.engine.audit.Event;
+
 import dev.engine.audit.AuditLog;
 import dev.engine.config.Durations;
 import dev.engine.config.StageSpec;
@@ -87,7 +89,7 @@ public final class ConvergenceLoop {
             // Approved (merged into main) or rejected since: the stage may run again.
             String why = "AI commit " + abbrev(info.heldCommit()) + " no longer waits for review";
             finish(name, StageStatus.FAILED, why);
-            audit(name, "review_settled", AuditLog.details("commit", info.heldCommit()));
+            audit(name, Event.REVIEW_SETTLED, AuditLog.details("commit", info.heldCommit()));
             before = StageStatus.FAILED;
             info = p.state().info(name);
         }
@@ -95,7 +97,7 @@ public final class ConvergenceLoop {
         if (d instanceof Decision.Refuse refuse) {
             if (before != StageStatus.AWAITING_REVIEW) {
                 // (A wait for review was audited when it began; watch asks again every cycle.)
-                audit(name, "refused", Map.of("reason", refuse.reason()));
+                audit(name, Event.REFUSED, Map.of("reason", refuse.reason()));
             }
             p.out().println(name + ": not run: " + refuse.reason());
             return new Report(name, before, refuse.reason());
@@ -106,10 +108,10 @@ public final class ConvergenceLoop {
             int attempt = p.state().updateInfo(name, StageInfo::withAttemptStarted).attemptCounter();
             p.beforeAttempt().prepare(stage);
             p.state().setStatus(name, StageStatus.RUNNING);
-            audit(name, "attempt_started", AuditLog.details("attempt", attempt, "command", stage.command()));
+            audit(name, Event.ATTEMPT_STARTED, AuditLog.details("attempt", attempt, "command", stage.command()));
             StageResult result = p.runner().run(stage, attempt, p.logsDir(), p.cancellation(), pgid -> recordGroup(name, pgid));
             String log = p.home().relativize(result.log()).toString();
-            audit(name, "attempt_finished", AuditLog.details("attempt", attempt, "outcome", result.outcome().name().toLowerCase(),
+            audit(name, Event.ATTEMPT_FINISHED, AuditLog.details("attempt", attempt, "outcome", result.outcome().name().toLowerCase(),
                     "exit_code", result.exitCode().orElse(null), "duration_ms", result.duration().toMillis(),
                     "log", log, "detail", result.detail()));
 
@@ -117,7 +119,7 @@ public final class ConvergenceLoop {
             p.state().updateInfo(name, i -> i.withRun(observed.fingerprint(), p.clock().instant().toString(),
                     result.duration().toMillis(), result.exitCode().orElse(null), log));
             d = Reconciler.decide(new Observation(name, before, info.reason(), Optional.of(observed), attemptsThisRun), policy);
-            audit(name, "decision", decisionDetails(d));
+            audit(name, Event.DECISION, decisionDetails(d));
             say(name, attempt, result, observed, log);
 
             if (d instanceof Decision.RunExecutor x) {
@@ -127,7 +129,7 @@ public final class ConvergenceLoop {
                         ? Reconciler.afterPatch(a.commit(), p.holds().whyHeld(a.commit()))
                         : new Decision.RunStage();
                 if (d instanceof Decision.AwaitReview) {
-                    audit(name, "decision", decisionDetails(d));
+                    audit(name, Event.DECISION, decisionDetails(d));
                 }
             } else if (d instanceof Decision.Escalate e) {
                 finish(name, StageStatus.FAILED, result.detail());
@@ -139,7 +141,7 @@ public final class ConvergenceLoop {
             }
             if (p.cancellation().isCancelled()) {
                 finish(name, StageStatus.FAILED, result.detail());
-                audit(name, "interrupted", Map.of("reason", p.cancellation().reason()));
+                audit(name, Event.INTERRUPTED, Map.of("reason", p.cancellation().reason()));
                 return new Report(name, StageStatus.FAILED, result.detail());
             }
         }
@@ -154,12 +156,12 @@ public final class ConvergenceLoop {
             p.state().updateInfo(name, i -> i.withSpent(tokens, calls));
             int cleared = p.state().clearErrors(name, p.allStages());
             finish(name, StageStatus.GREEN, null);
-            audit(name, "green", AuditLog.details("attempt", attempt, "error_entries_cleared", cleared));
+            audit(name, Event.GREEN, AuditLog.details("attempt", attempt, "error_entries_cleared", cleared));
             p.out().println(name + ": green");
             return Optional.of(new Report(name, StageStatus.GREEN, null));
         } else if (d instanceof Decision.GiveUp g) {
             finish(name, StageStatus.GIVE_UP, g.reason());
-            audit(name, "give_up", Map.of("reason", g.reason()));
+            audit(name, Event.GIVE_UP, Map.of("reason", g.reason()));
             p.out().println(name + ": give_up: " + g.reason());
             return Optional.of(new Report(name, StageStatus.GIVE_UP, g.reason()));
         } else if (d instanceof Decision.Stop s) {
@@ -167,12 +169,12 @@ public final class ConvergenceLoop {
             // An interrupted attempt says nothing about the stage: it goes back to idle, uncounted.
             StageStatus status = interrupted ? StageStatus.IDLE : StageStatus.FAILED;
             finish(name, status, s.reason());
-            audit(name, interrupted ? "interrupted" : "stopped", Map.of("reason", s.reason()));
+            audit(name, interrupted ? Event.INTERRUPTED : Event.STOPPED, Map.of("reason", s.reason()));
             p.out().println(name + ": " + status.wire() + ": " + s.reason());
             return Optional.of(new Report(name, status, s.reason()));
         } else if (d instanceof Decision.AwaitReview w) {
             p.state().awaitReview(name, w.commit(), w.reason());
-            audit(name, "awaiting_review", AuditLog.details("commit", w.commit(), "reason", w.reason()));
+            audit(name, Event.AWAITING_REVIEW, AuditLog.details("commit", w.commit(), "reason", w.reason()));
             p.out().println(name + ": awaiting_review: " + w.reason());
             return Optional.of(new Report(name, StageStatus.AWAITING_REVIEW, w.reason()));
         } else if (d instanceof Decision.RunStage) {
@@ -199,12 +201,12 @@ public final class ConvergenceLoop {
             if (outcome instanceof EscalationOutcome.PatchApplied a) {
                 details.put("commit", a.commit());
             }
-            audit(stage.name(), "escalation", details);
+            audit(stage.name(), Event.ESCALATION, details);
             p.out().println(stage.name() + ": escalation: " + outcome.summary());
             next = outcome instanceof EscalationOutcome.PatchApplied a
                     ? Reconciler.afterPatch(a.commit(), p.holds().whyHeld(a.commit()))
                     : Reconciler.afterEscalation(outcome, refreshed(stage.name(), observed), policy);
-            audit(stage.name(), "decision", decisionDetails(next));
+            audit(stage.name(), Event.DECISION, decisionDetails(next));
         }
         return next;
     }
@@ -238,7 +240,7 @@ public final class ConvergenceLoop {
         String now = p.clock().instant().toString();
         ErrorRecord rec = p.state().updateError(stage.name(), fp, now, r -> r.withFailure(now, log));
         int stageCalls = p.state().errorsOf(stage.name(), p.allStages()).values().stream().mapToInt(ErrorRecord::apiCalls).sum();
-        audit(stage.name(), "fingerprint", AuditLog.details("fingerprint", fp, "attempts", rec.attempts(), "api_calls", rec.apiCalls(), "log", log));
+        audit(stage.name(), Event.FINGERPRINT, AuditLog.details("fingerprint", fp, "attempts", rec.attempts(), "api_calls", rec.apiCalls(), "log", log));
         return new Attempt(Attempt.Kind.FAILED, fp, rec.attempts(), rec.apiCalls(), stageCalls, result.detail());
     }
 
@@ -250,7 +252,7 @@ public final class ConvergenceLoop {
         if (outcome instanceof ExecutorOutcome.Applied a) {
             details.put("commit", a.commit());
         }
-        audit(stage.name(), "executor", details);
+        audit(stage.name(), Event.EXECUTOR, details);
         p.out().println(stage.name() + ": executor: " + outcome.summary());
         return outcome;
     }
@@ -294,7 +296,7 @@ public final class ConvergenceLoop {
     }
 
 
-    private void audit(String stage, String event, Map<String, Object> details) throws IOException {
+    private void audit(String stage, Event event, Map<String, Object> details) throws IOException {
         p.audit().append(stage, event, details);
     }
 

@@ -1,5 +1,7 @@
 package dev.engine.watch;
 
+import dev.engine.audit.Event;
+
 import dev.engine.audit.AuditLog;
 import dev.engine.config.Durations;
 import dev.engine.config.StageSpec;
@@ -123,7 +125,7 @@ public final class WatchLoop {
                     // A daemon outlives a bad moment (a state file edited by hand, a full disk):
                     // the error is reported and the next cycle tries again.
                     p.err().println("engine watch: cycle " + cycles + " failed: " + e.getMessage() + "; trying again next cycle");
-                    auditQuietly(null, "watch_error", Map.of("cycle", cycles, "error", String.valueOf(e.getMessage())));
+                    auditQuietly(null, Event.WATCH_ERROR, Map.of("cycle", cycles, "error", String.valueOf(e.getMessage())));
                 }
                 p.metrics().cycleFinished();
                 lastCycleFinishedAt = p.clock().instant().toString();
@@ -233,7 +235,7 @@ public final class WatchLoop {
                     notGreen.add(name);
                     p.err().println("engine watch: " + name + ": " + e.getMessage() + "; the other stages go on, " + name
                             + " is tried again next cycle");
-                    auditQuietly(name, "watch_error", Map.of("cycle", n, "error", String.valueOf(e.getMessage())));
+                    auditQuietly(name, Event.WATCH_ERROR, Map.of("cycle", n, "error", String.valueOf(e.getMessage())));
                 }
             }
         } finally {
@@ -258,7 +260,7 @@ public final class WatchLoop {
         details.put("exit_code", d.exitCode());
         details.put("reason", d.reason());
         details.put("log", d.log());
-        p.audit().append(name, "drift", details);
+        p.audit().append(name, Event.DRIFT, details);
         p.metrics().drift(name);
         p.out().println(name + ": " + d.reason() + "; converging it again (log " + d.log() + ")");
         notify(Notification.DRIFT, name, d.reason());
@@ -289,7 +291,7 @@ public final class WatchLoop {
             details.put("delay_ms", next.delay().toMillis());
             details.put("next_attempt_cycle", next.nextAttemptCycle());
             details.put("reason", r.reason());
-            p.audit().append(name, "backoff", details);
+            p.audit().append(name, Event.BACKOFF, details);
             p.out().println(name + ": " + r.status().wire() + " " + next.failures() + " time(s) in a row; next attempt in "
                     + Durations.format(next.delay()) + " (cycle " + next.nextAttemptCycle() + ")");
         }
@@ -310,7 +312,7 @@ public final class WatchLoop {
         p.notifier().send(new Notification(event, stage, reason, p.clock().instant().toString(), p.host()));
     }
 
-    private void auditQuietly(String stage, String event, Map<String, Object> details) {
+    private void auditQuietly(String stage, Event event, Map<String, Object> details) {
         try {
             p.audit().append(stage, event, details);
         } catch (IOException | RuntimeException e) {

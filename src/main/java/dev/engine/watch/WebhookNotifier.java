@@ -1,5 +1,7 @@
 package dev.engine.watch;
 
+import dev.engine.audit.Event;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engine.audit.AuditLog;
@@ -132,7 +134,7 @@ public final class WebhookNotifier implements Notifier {
         d.put("tries", options.tries());
         d.put("error", lastError);
         try {
-            audit.append(n.stage(), "notify_failed", d);
+            audit.append(n.stage(), Event.NOTIFY_FAILED, d);
         } catch (IOException e) {
             err.println("engine watch: could not record notify_failed in the audit trail: " + e.getMessage());
         }

@@ -22,8 +22,8 @@ class AuditLogTest {
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("fingerprint", "abc");
         details.put("exit_code", null);
-        log.append("talos", "fingerprint", details);
-        log.append(null, "run_started", Map.of());
+        log.append("talos", Event.FINGERPRINT, details);
+        log.append(null, Event.RUN_STARTED, Map.of());
         String text = Files.readString(dir.resolve("audit.jsonl"));
         assertThat(text.lines()).hasSize(2);
         assertThat(text.lines().findFirst().orElseThrow())
@@ -34,7 +34,7 @@ class AuditLogTest {
     void tail_and_stage_filter() throws Exception {
         AuditLog log = new AuditLog(dir, Clock.systemUTC());
         for (int i = 0; i < 10; i++) {
-            log.append(i % 2 == 0 ? "talos" : "vms", "attempt_started", Map.of("attempt", i));
+            log.append(i % 2 == 0 ? "talos" : "vms", Event.ATTEMPT_STARTED, Map.of("attempt", i));
         }
         AuditLog.Read r = log.read(Optional.of("talos"), 3);
         assertThat(r.events()).extracting(e -> e.details().get("attempt")).containsExactly(4, 6, 8);
@@ -44,7 +44,7 @@ class AuditLogTest {
     @Test
     void a_torn_last_line_is_skipped_and_counted_not_fatal() throws Exception {
         AuditLog log = new AuditLog(dir, Clock.systemUTC());
-        log.append("talos", "green", Map.of());
+        log.append("talos", Event.GREEN, Map.of());
         Files.writeString(dir.resolve("audit.jsonl"), "{\"time\":\"2026", StandardOpenOption.APPEND);
         AuditLog.Read r = log.read(Optional.empty(), 0);
         assertThat(r.events()).hasSize(1);

@@ -47,7 +47,7 @@ class AuditRedactionTest {
         d.put("log", "logs/talos/talos_20251102-101500_attempt1.log");
         d.put("exit_code", 22);
         d.put("timed_out", false);
-        AuditEvent returned = log.append("talos", "attempt_finished", d);
+        AuditEvent returned = log.append("talos", Event.ATTEMPT_FINISHED, d);
 
         String text = Files.readString(dir.resolve(AuditLog.FILE));
         assertThat(text).doesNotContain(PASSWORD).doesNotContain(TOKEN).contains("curl -u admin:[REDACTED:")
@@ -68,7 +68,7 @@ class AuditRedactionTest {
         AuditLog log = new AuditLog(dir, Clock.systemUTC(), redactor()::redact);
         Map<String, Object> d = new LinkedHashMap<>();
         d.put("reason", "token " + TOKEN);
-        log.append(null, "x", d);
+        log.append(null, Event.RUN_STARTED, d);
         assertThat(d.get("reason")).isEqualTo("token " + TOKEN);
     }
 }
