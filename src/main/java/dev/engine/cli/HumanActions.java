@@ -7,6 +7,7 @@ import dev.engine.control.ActionRequest;
 import dev.engine.control.ActionResult;
 import dev.engine.control.ControlClient;
 import dev.engine.git.AiBranch;
+import dev.engine.reconcile.StageLifecycle;
 import dev.engine.git.RuntimeFiles;
 import dev.engine.git.AiBranchException;
 import dev.engine.git.ApproveResult;
@@ -34,18 +35,12 @@ final class HumanActions {
 
     /** Back to idle with counters cleared; {@code names} are stage names already checked against the map. */
     static int reset(Session s, List<String> names, String via, PrintStream out) throws IOException {
+        StageLifecycle lifecycle = new StageLifecycle(s.state(), s.audit());
         for (String name : names) {
-            StageStatus before = s.state().status(name);
-            int cleared = s.state().clearErrors(name, s.knownStages());
-            s.state().removeInfo(name);
-            s.state().setStatus(name, StageStatus.IDLE);
-            Map<String, Object> details = new LinkedHashMap<>();
-            details.put("previous_status", before.wire());
-            details.put("error_entries_cleared", cleared);
-            details.put("via", via);
-            s.audit().append(name, Event.RESET, details);
-            out.println(name + ": reset (was " + before.wire() + ", " + cleared + " error entr"
-                    + (cleared == 1 ? "y" : "ies") + " cleared)");
+            int entries = s.state().errorsOf(name, s.knownStages()).size();
+            StageStatus before = lifecycle.reset(name, s.knownStages(), via);
+            out.println(name + ": reset (was " + before.wire() + ", " + entries + " error entr"
+                    + (entries == 1 ? "y" : "ies") + " cleared)");
         }
         return Main.OK;
     }

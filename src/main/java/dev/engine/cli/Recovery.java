@@ -25,9 +25,7 @@ final class Recovery {
             if (e.getValue() == StageStatus.RUNNING) {
                 stopOrphans(s, e.getKey());
                 String reason = "the engine that was running this stage stopped before the attempt ended";
-                s.state().updateInfo(e.getKey(), i -> i.withReason(reason));
-                s.state().setStatus(e.getKey(), StageStatus.FAILED);
-                s.audit().append(e.getKey(), Event.RECOVERED, Map.of("previous_status", "running", "reason", reason));
+                new dev.engine.reconcile.StageLifecycle(s.state(), s.audit()).recovered(e.getKey(), reason);
             }
         }
     }

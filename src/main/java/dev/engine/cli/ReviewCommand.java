@@ -198,9 +198,7 @@ final class ReviewCommand implements Callable<Integer> {
             String held = s.state().info(e.getKey()).heldCommit();
             if (held == null || pending.contains(held)) continue;
             String reason = "AI commit " + held.substring(0, Math.min(10, held.length())) + " was " + how + "; the next run goes on";
-            s.state().updateInfo(e.getKey(), i -> i.withReason(reason));
-            s.state().setStatus(e.getKey(), dev.engine.state.StageStatus.FAILED);
-            s.audit().append(e.getKey(), Event.REVIEW_SETTLED, Map.of("commit", held, "how", how));
+            new dev.engine.reconcile.StageLifecycle(s.state(), s.audit()).reviewSettled(e.getKey(), held, how, reason);
             out.println(e.getKey() + ": no longer awaiting review (" + reason + ")");
         }
     }

@@ -76,9 +76,11 @@ public final class ConvergenceLoop {
     }
 
     private final Parts p;
+    private final StageLifecycle lifecycle;
 
     public ConvergenceLoop(Parts parts) {
         this.p = parts;
+        this.lifecycle = new StageLifecycle(parts.state(), parts.audit());
     }
 
     public Report converge(StageSpec stage, Policy policy) throws IOException {
@@ -88,8 +90,7 @@ public final class ConvergenceLoop {
         if (before == StageStatus.AWAITING_REVIEW && p.holds().whyHeld(info.heldCommit()).isEmpty()) {
             // Approved (merged into main) or rejected since: the stage may run again.
             String why = "AI commit " + abbrev(info.heldCommit()) + " no longer waits for review";
-            finish(name, StageStatus.FAILED, why);
-            audit(name, Event.REVIEW_SETTLED, AuditLog.details("commit", info.heldCommit()));
+            lifecycle.reviewSettled(name, info.heldCommit(), null, why);
             before = StageStatus.FAILED;
             info = p.state().info(name);
         }
@@ -105,10 +106,9 @@ public final class ConvergenceLoop {
         int attemptsThisRun = 0;
         while (true) {
             attemptsThisRun++;
-            int attempt = p.state().updateInfo(name, StageInfo::withAttemptStarted).attemptCounter();
+            int attempt = lifecycle.attemptStarting(name);
             p.beforeAttempt().prepare(stage);
-            p.state().setStatus(name, StageStatus.RUNNING);
-            audit(name, Event.ATTEMPT_STARTED, AuditLog.details("attempt", attempt, "command", stage.command()));
+            lifecycle.attemptRunning(name, attempt, stage.command());
             StageResult result = p.runner().run(stage, attempt, p.logsDir(), p.cancellation(), pgid -> recordGroup(name, pgid));
             String log = p.home().relativize(result.log()).toString();
             audit(name, Event.ATTEMPT_FINISHED, AuditLog.details("attempt", attempt, "outcome", result.outcome().name().toLowerCase(),
@@ -123,7 +123,7 @@ public final class ConvergenceLoop {
             say(name, attempt, result, observed, log);
 
             if (d instanceof Decision.RunExecutor x) {
-                finish(name, StageStatus.FAILED, result.detail());
+                lifecycle.failing(name, result.detail());
                 ExecutorOutcome o = runExecutor(stage, x, result.log());
                 d = o instanceof ExecutorOutcome.Applied a
                         ? Reconciler.afterPatch(a.commit(), p.holds().whyHeld(a.commit()))
@@ -132,7 +132,7 @@ public final class ConvergenceLoop {
                     audit(name, Event.DECISION, decisionDetails(d));
                 }
             } else if (d instanceof Decision.Escalate e) {
-                finish(name, StageStatus.FAILED, result.detail());
+                lifecycle.failing(name, result.detail());
                 d = escalateUntilSettled(stage, e, observed, result.log(), policy);
             }
             Optional<Report> end = conclude(name, attempt, observed, d);
@@ -140,8 +140,7 @@ public final class ConvergenceLoop {
                 return end.get();
             }
             if (p.cancellation().isCancelled()) {
-                finish(name, StageStatus.FAILED, result.detail());
-                audit(name, Event.INTERRUPTED, Map.of("reason", p.cancellation().reason()));
+                lifecycle.interruptedBetweenAttempts(name, result.detail(), p.cancellation().reason());
                 return new Report(name, StageStatus.FAILED, result.detail());
             }
         }
@@ -150,31 +149,19 @@ public final class ConvergenceLoop {
     /** Carries out a decision that ends the stage's convergence; empty when the stage is to be run again. */
     private Optional<Report> conclude(String name, int attempt, Attempt observed, Decision d) throws IOException {
         if (d instanceof Decision.Green) {
-            Map<String, ErrorRecord> episode = p.state().errorsOf(name, p.allStages());
-            long tokens = episode.values().stream().mapToLong(ErrorRecord::tokens).sum();
-            int calls = episode.values().stream().mapToInt(ErrorRecord::apiCalls).sum();
-            p.state().updateInfo(name, i -> i.withSpent(tokens, calls));
-            int cleared = p.state().clearErrors(name, p.allStages());
-            finish(name, StageStatus.GREEN, null);
-            audit(name, Event.GREEN, AuditLog.details("attempt", attempt, "error_entries_cleared", cleared));
+            lifecycle.green(name, attempt, p.allStages());
             p.out().println(name + ": green");
             return Optional.of(new Report(name, StageStatus.GREEN, null));
         } else if (d instanceof Decision.GiveUp g) {
-            finish(name, StageStatus.GIVE_UP, g.reason());
-            audit(name, Event.GIVE_UP, Map.of("reason", g.reason()));
+            lifecycle.giveUp(name, g.reason());
             p.out().println(name + ": give_up: " + g.reason());
             return Optional.of(new Report(name, StageStatus.GIVE_UP, g.reason()));
         } else if (d instanceof Decision.Stop s) {
-            boolean interrupted = observed.kind() == Attempt.Kind.INTERRUPTED;
-            // An interrupted attempt says nothing about the stage: it goes back to idle, uncounted.
-            StageStatus status = interrupted ? StageStatus.IDLE : StageStatus.FAILED;
-            finish(name, status, s.reason());
-            audit(name, interrupted ? Event.INTERRUPTED : Event.STOPPED, Map.of("reason", s.reason()));
+            StageStatus status = lifecycle.stopped(name, s.reason(), observed.kind() == Attempt.Kind.INTERRUPTED);
             p.out().println(name + ": " + status.wire() + ": " + s.reason());
             return Optional.of(new Report(name, status, s.reason()));
         } else if (d instanceof Decision.AwaitReview w) {
-            p.state().awaitReview(name, w.commit(), w.reason());
-            audit(name, Event.AWAITING_REVIEW, AuditLog.details("commit", w.commit(), "reason", w.reason()));
+            lifecycle.awaitReview(name, w.commit(), w.reason());
             p.out().println(name + ": awaiting_review: " + w.reason());
             return Optional.of(new Report(name, StageStatus.AWAITING_REVIEW, w.reason()));
         } else if (d instanceof Decision.RunStage) {
@@ -261,10 +248,6 @@ public final class ConvergenceLoop {
         return commit == null ? "?" : commit.substring(0, Math.min(10, commit.length()));
     }
 
-    private void finish(String stage, StageStatus status, String reason) throws IOException {
-        p.state().updateInfo(stage, i -> i.withReason(reason));
-        p.state().setStatus(stage, status);
-    }
 
     private void say(String stage, int attempt, StageResult r, Attempt a, String log) {
         String how = switch (r.outcome()) {

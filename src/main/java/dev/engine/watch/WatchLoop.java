@@ -6,6 +6,7 @@ import dev.engine.audit.AuditLog;
 import dev.engine.config.Durations;
 import dev.engine.config.StageSpec;
 import dev.engine.reconcile.ConvergenceLoop;
+import dev.engine.reconcile.StageLifecycle;
 import dev.engine.stage.Cancellation;
 import dev.engine.state.StageInfo;
 import dev.engine.state.StageStatus;
@@ -253,14 +254,12 @@ public final class WatchLoop {
     }
 
     private void drifted(String name, Drift.Verdict.Drifted d) throws IOException {
-        p.state().updateInfo(name, i -> i.withReason(d.reason()));
-        p.state().setStatus(name, StageStatus.FAILED);
         Map<String, Object> details = new LinkedHashMap<>();
         details.put("check", d.check());
         details.put("exit_code", d.exitCode());
         details.put("reason", d.reason());
         details.put("log", d.log());
-        p.audit().append(name, Event.DRIFT, details);
+        new StageLifecycle(p.state(), p.audit()).drifted(name, details, d.reason());
         p.metrics().drift(name);
         p.out().println(name + ": " + d.reason() + "; converging it again (log " + d.log() + ")");
         notify(Notification.DRIFT, name, d.reason());
