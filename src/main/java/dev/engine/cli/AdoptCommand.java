@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.audit.Event;
 
 import dev.engine.audit.AuditLog;
@@ -57,7 +59,7 @@ final class AdoptCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException, IOException, LockHeldException {
-        Session s = Session.open(root);
+        Session s = Sessions.open(root);
         PrintStream out = root.ctx.out();
         RuntimeFiles runtime = RuntimeFiles.of(s.layout().workspace(), s.layout().home());
         if (!yes) {

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.engine.audit.AuditEvent;
@@ -48,7 +50,7 @@ final class AuditCommand implements Callable<Integer> {
     @Override
     public Integer call() throws ConfigException, IOException {
         OutputOptions.Format format = output.format();
-        Session s = Session.open(root);
+        Session s = Sessions.open(root);
         AuditLog.Read read = s.audit().read(Optional.ofNullable(stage), tail);
         if (format == OutputOptions.Format.YAML) {
             root.ctx.out().print(OutputOptions.yaml(read.events()));

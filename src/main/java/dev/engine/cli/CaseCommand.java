@@ -1,5 +1,8 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+import dev.engine.app.Wiring;
+
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
 import dev.engine.escalation.casefile.CaseFile;
@@ -42,7 +45,7 @@ final class CaseCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException, IOException {
-        Session s = Session.open(root);
+        Session s = Sessions.open(root);
         StageSpec spec = s.map().select(List.of(stage)).get(0);
         Path logFile = log != null ? root.ctx.cwd().resolve(log) : lastLog(s);
         if (logFile == null || !Files.isRegularFile(logFile)) {
@@ -50,7 +53,7 @@ final class CaseCommand implements Callable<Integer> {
                     logFile == null ? "stage " + stage + " has no log yet; run it first or pass --log FILE" : "no such log file");
         }
         String fingerprint = new Fingerprinter(s.settings().logTailLines()).of(logFile).hash();
-        Wiring wiring = new Wiring(s, root);
+        Wiring wiring = new Wiring(s, root.io());
         syncCheckoutIfFree(s, wiring);
         CaseFile c = wiring.cases().build(spec, fingerprint, logFile, 1, List.of(), List.of());
         String name = wiring.cases().newPrefix(stage) + "_case_v1_preview.md";

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.config.ConfigException;
 import dev.engine.console.Console;
 import dev.engine.console.ConsoleServer;
@@ -53,7 +55,7 @@ final class ConsoleCommand implements Callable<Integer> {
                     + " 127.0.0.1:PORT and put a proxy with TLS in front.");
             return Main.USAGE;
         }
-        Session s = Session.open(root);
+        Session s = Sessions.open(root);
         CountDownLatch stop = new CountDownLatch(1);
         if (root.ctx.signals()) {
             Signals.install(root.ctx.cancellation(), root.ctx.err());

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.console.Console;
 import dev.engine.control.ActionRequest;
 import dev.engine.control.ActionResult;

@@ -67,6 +67,11 @@ public final class EngineCommand implements Runnable {
         spec.commandLine().usage(ctx.out());
     }
 
+    /** What the engine takes from this command line's process (dev.engine.app knows nothing of picocli). */
+    dev.engine.app.Io io() {
+        return new dev.engine.app.Io(ctx.env(), ctx.out(), ctx.err(), ctx.clock(), ctx.cancellation(), interactive(), verbose);
+    }
+
     boolean interactive() {
         return ctx.interactive() && !noColor && !ctx.env().containsKey("NO_COLOR");
     }

@@ -110,7 +110,7 @@ final class HashCommand implements Callable<Integer> {
     /** The home's setting when there is a home; hashing a stray log must not need one. */
     private int tailLines() throws ConfigException {
         try {
-            return Session.open(root).settings().logTailLines();
+            return Sessions.open(root).settings().logTailLines();
         } catch (ConfigException e) {
             return Settings.resolve(Map.of(), root.ctx.env(), null).logTailLines();
         }

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.audit.Event;
 
 import dev.engine.config.ConfigException;

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
 import dev.engine.git.PatchLanding;
@@ -83,7 +85,7 @@ final class PatchCommand implements Runnable {
         @Override
         public Integer call() throws ConfigException, IOException {
             EngineCommand root = patch.root;
-            Session s = Session.open(root);
+            Session s = Sessions.open(root);
             PatchLanding.Proposal proposal = proposal(s, root.ctx.cwd().resolve(diff), stage, null);
             // A check writes nothing: the home's key is used only when it exists; without one no
             // placeholder was ever written, and a throwaway key still finds the secrets a diff adds.
@@ -170,7 +172,7 @@ final class PatchCommand implements Runnable {
         @Override
         public Integer call() throws ConfigException, IOException, LockHeldException {
             EngineCommand root = patch.root;
-            Session s = Session.open(root);
+            Session s = Sessions.open(root);
             PatchLanding.Proposal proposal = proposal(s, root.ctx.cwd().resolve(diff), stage, message);
             try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine patch apply " + diff)) {
                 PatchLanding.Result r = landing(s, Optional.of(s.redactor())).land(proposal, keepAs(s, proposal, root));

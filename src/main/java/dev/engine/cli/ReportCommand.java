@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.audit.AuditLog;
 import dev.engine.config.ConfigException;
 import dev.engine.redact.Redactor;
@@ -40,7 +42,7 @@ final class ReportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException, IOException {
-        Session s = Session.open(root);
+        Session s = Sessions.open(root);
         AuditLog.Read read = s.audit().read(Optional.empty(), 0);
         if (s.map().stage(stage).isEmpty() && read.events().stream().noneMatch(e -> stage.equals(e.stage()))) {
             // Unknown both to the map and to the trail: the same message `run` gives for a typo.

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.config.ConfigException;
 import dev.engine.control.ActionRequest;
 import dev.engine.state.LockHeldException;
@@ -34,7 +36,7 @@ final class ResetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException, IOException, LockHeldException {
-        Session s = Session.open(root);
+        Session s = Sessions.open(root);
         HumanActions.stageNames(s, stages); // an unknown stage is a usage error here, before any hand-off
         return HumanActions.run(root, s, ActionRequest.reset(stages, ActionRequest.VIA_CLI));
     }

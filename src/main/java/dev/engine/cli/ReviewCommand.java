@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.audit.Event;
 
 import dev.engine.config.ConfigException;
@@ -102,7 +104,7 @@ final class ReviewCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws ConfigException, IOException {
-            Session s = Session.open(review.root);
+            Session s = Sessions.open(review.root);
             try (AiBranch ai = open(s)) {
                 review.root.ctx.out().print(ai.show(commit));
                 return 0;
@@ -140,7 +142,7 @@ final class ReviewCommand implements Callable<Integer> {
         @Override
         public Integer call() throws ConfigException, IOException, LockHeldException {
             // The body is HumanActions.approve, shared with the console and with a running watch.
-            return HumanActions.run(review.root, Session.open(review.root),
+            return HumanActions.run(review.root, Sessions.open(review.root),
                     ActionRequest.approve(target.commit, target.all, null, ActionRequest.VIA_CLI));
         }
     }
@@ -167,7 +169,7 @@ final class ReviewCommand implements Callable<Integer> {
         @Override
         public Integer call() throws ConfigException, IOException, LockHeldException {
             // The body is HumanActions.reject, shared with the console and with a running watch.
-            return HumanActions.run(review.root, Session.open(review.root),
+            return HumanActions.run(review.root, Sessions.open(review.root),
                     ActionRequest.reject(commit, reason, ActionRequest.VIA_CLI));
         }
     }

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.audit.AuditEvent;
 import dev.engine.config.ConfigException;
 import dev.engine.git.AiBranch;
@@ -36,7 +38,7 @@ record ReviewList(String aiBranch, String main, List<Entry> pending, List<Entry>
     /** Prints the list in the format {@code output} asks for; exit 1 when the branch holds commits the engine did not make. */
     static int print(EngineCommand root, OutputOptions output) throws ConfigException, IOException {
         OutputOptions.Format format = output.format();
-        Session s = Session.open(root);
+        Session s = Sessions.open(root);
         PrintStream out = root.ctx.out();
         List<PendingCommit> pending;
         List<PendingCommit> foreign;

@@ -1,16 +1,18 @@
 package dev.engine.cli;
 
+import dev.engine.app.Engine;
+import dev.engine.app.Session;
+
 import dev.engine.audit.Event;
 
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
-import dev.engine.escalation.Escalator;
 import dev.engine.reconcile.ConvergenceLoop;
 import dev.engine.reconcile.Policy;
-import dev.engine.state.EngineLock;
 import dev.engine.state.LockHeldException;
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
@@ -44,28 +46,19 @@ final class RunCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws ConfigException, IOException, LockHeldException {
-        Session s = Session.open(root);
+        Session s = Sessions.open(root);
         boolean all = stages.contains("all");
         List<StageSpec> plan = all ? s.map().inDependencyOrder() : s.map().select(stages);
         if (root.ctx.signals()) {
             Signals.install(root.ctx.cancellation(), root.ctx.err());
         }
-        try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine run " + String.join(" ", stages))) {
-            Recovery.recoverInterrupted(s);
-            AiBranchSyncStep.run(s);
-            s.audit().append(null, Event.RUN_STARTED, java.util.Map.of("stages", plan.stream().map(StageSpec::name).toList(),
+        try (Engine engine = Engine.open(s, root.io(), "engine run " + String.join(" ", stages))) {
+            s.audit().append(null, Event.RUN_STARTED, Map.of("stages", plan.stream().map(StageSpec::name).toList(),
                     "pid", ProcessHandle.current().pid()));
-            Wiring wiring = new Wiring(s, root);
-            Escalator escalator = wiring.escalator();
-            ConvergenceLoop loop = new ConvergenceLoop(wiring.parts(escalator, wiring.executor()));
-            Policy policy = Wiring.policy(s, escalator);
-            wiring.warnAboutUncommittedChanges();
-            SandboxReport.configWrites(s, wiring.sandbox(), plan).forEach(w -> root.ctx.err().println("engine: warning: " + w));
-            try {
-                return converge(s, plan, all, loop, policy);
-            } finally {
-                wiring.close();
-            }
+            engine.wiring().warnAboutUncommittedChanges();
+            SandboxReport.configWrites(s, engine.wiring().sandbox(), plan)
+                    .forEach(w -> root.ctx.err().println("engine: warning: " + w));
+            return converge(s, plan, all, engine.loop(), engine.policy());
         }
     }
 
@@ -82,7 +75,7 @@ final class RunCommand implements Callable<Integer> {
             }
         }
         boolean stopped = root.ctx.cancellation().isCancelled();
-        s.audit().append(null, Event.RUN_FINISHED, java.util.Map.of("all_green", allGreen, "stopped_by_signal", stopped));
+        s.audit().append(null, Event.RUN_FINISHED, Map.of("all_green", allGreen, "stopped_by_signal", stopped));
         // A stop requested by a signal is a clean, intended end (DESIGN.md §3).
         return stopped || allGreen ? 0 : 1;
     }

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.config.StageSpec;
 import dev.engine.gate.AutoRun;
 import dev.engine.git.RunTarget;

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.config.ConfigException;
 import dev.engine.config.Durations;
 import dev.engine.sandbox.Sandbox;
@@ -66,7 +68,7 @@ final class StatusCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(),
                     "--interval only applies with -w (watch); add -w or drop --interval");
         }
-        Session s = Session.open(root);
+        Session s = Sessions.open(root);
         // One sandbox for every redraw of -w: finding out whether bubblewrap works starts a process.
         Sandbox sandbox = Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env());
         if (!watch) {

@@ -1,5 +1,7 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+
 import dev.engine.git.PendingCommits;
 import dev.engine.state.EngineLock;
 import dev.engine.state.ErrorRecord;

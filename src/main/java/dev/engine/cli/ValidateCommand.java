@@ -1,5 +1,8 @@
 package dev.engine.cli;
 
+import dev.engine.app.Session;
+import dev.engine.app.Wiring;
+
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
 import dev.engine.escalation.casefile.CaseSources;
@@ -48,7 +51,7 @@ final class ValidateCommand implements Callable<Integer> {
         PrintStream out = root.ctx.out();
         Session s;
         try {
-            s = Session.open(root);
+            s = Sessions.open(root);
         } catch (ConfigException e) {
             out.println("configuration: " + e.problems().size() + " problem(s)");
             e.problems().forEach(p -> out.println("  error: " + p));

@@ -1,5 +1,10 @@
 package dev.engine.cli;
 
+import dev.engine.app.AiBranchSyncStep;
+import dev.engine.app.Engine;
+import dev.engine.app.Session;
+import dev.engine.app.Wiring;
+
 import dev.engine.audit.Event;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -124,18 +129,17 @@ final class WatchCommand implements Callable<Integer> {
         if (maxCycles < 0) {
             return usage("--max-cycles must be 0 (no limit) or more, got " + maxCycles);
         }
-        Session s = Session.open(root);
+        Session s = Sessions.open(root);
         List<StageSpec> order = s.map().inDependencyOrder();
         if (root.ctx.signals()) {
             Signals.install(root.ctx.cancellation(), root.ctx.err());
         }
-        try (EngineLock lock = EngineLock.acquire(s.layout().stateDir(), "engine watch")) {
-            LockWatch lockWatch = LockWatch.of(lock.file());
+        try (Engine engine = Engine.open(s, root.io(), "engine watch")) {
+            LockWatch lockWatch = LockWatch.of(engine.lock().file());
             String holder = "pid " + ProcessHandle.current().pid() + ", engine watch, since " + Instant.now();
             WatchMetrics metrics = new WatchMetrics(s.audit().file());
             Notifier notifier = notifier(s);
-            Wiring wiring = new Wiring(s, root);
-            WatchParts w = wiring(s, wiring);
+            WatchParts w = wiring(s, engine);
             ActionQueue actions = new ActionQueue();
             WatchLoop loop = new WatchLoop(new WatchLoop.Parts(order, s.state(), s.audit(), w.converger(), w.checks(),
                     w.beforeConverging(), () -> PendingCommits.count(s.layout().workspace(), s.settings().aiBranch()),
@@ -156,7 +160,7 @@ final class WatchCommand implements Callable<Integer> {
             }
             console.boundTo(server.address());
             ControlSocket control = controlSocket(s, actions, loop);
-            try (notifier; console; server; Wiring closing = wiring; ControlSocket closingControl = control) {
+            try (notifier; console; server; ControlSocket closingControl = control) {
                 String bound = ListenAddress.format(server.address());
                 root.ctx.out().println("engine watch: listening on http://" + bound + " (/healthz /readyz /api/status /metrics)");
                 root.ctx.out().println("engine watch: console " + console.loginUrl(bound));
@@ -170,7 +174,6 @@ final class WatchCommand implements Callable<Integer> {
                     root.ctx.out().println("engine watch: no success_checks, so drift cannot be detected for: "
                             + String.join(", ", loop.unverifiable()));
                 }
-                Recovery.recoverInterrupted(s);
                 s.audit().append(null, Event.WATCH_STARTED, started(bound, loop.unverifiable()));
                 WatchLoop.Outcome outcome;
                 try {
@@ -205,13 +208,13 @@ final class WatchCommand implements Callable<Integer> {
     private record WatchParts(WatchLoop.Converger converger, WatchLoop.Checks checks, WatchLoop.Step beforeConverging) {}
 
     /**
-     * How watch converges a stage: exactly the parts `engine run` gets from {@link Wiring}
-     * (executor, escalation, the AI-branch checkout); success checks run in that checkout too.
+     * How watch converges a stage: exactly the loop `engine run` gets from {@link Engine}
+     * (executor, escalation, the stage's clone); success checks run in that clone too.
      */
-    private WatchParts wiring(Session s, Wiring w) throws ConfigException, IOException {
-        Escalator escalator = w.escalator();
-        ConvergenceLoop loop = new ConvergenceLoop(w.parts(escalator, w.executor()));
-        Policy policy = Wiring.policy(s, escalator);
+    private WatchParts wiring(Session s, Engine engine) throws IOException {
+        Wiring w = engine.wiring();
+        ConvergenceLoop loop = engine.loop();
+        Policy policy = engine.policy();
         dev.engine.sandbox.Profiles profiles = w.profiles();
         SuccessChecks checks = new SuccessChecks(w.checkout().dir(), w.stageEnv(), s.settings().defaultStageTimeout(),
                 s.layout().logsDir(), s.layout().home(), root.ctx.clock(), root.ctx.cancellation(), w.processes(),

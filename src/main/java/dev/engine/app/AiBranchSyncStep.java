@@ -1,4 +1,4 @@
-package dev.engine.cli;
+package dev.engine.app;
 
 import dev.engine.audit.Event;
 
@@ -16,10 +16,10 @@ import java.util.Map;
  * has nothing pending, its pending commits are rebased when that is clean, and a conflict is
  * recorded (state/ai_branch.json, shown by status) with the branch left as it was.
  */
-final class AiBranchSyncStep {
+public final class AiBranchSyncStep {
     private AiBranchSyncStep() {}
 
-    static void run(Session s) throws IOException {
+    public static void run(Session s) throws IOException {
         String now = java.time.Instant.now().toString();
         try (AiBranch ai = AiBranch.open(s.layout().workspace(), s.settings().aiBranch(), "main")) {
             if (ai.tip().isEmpty()) {

@@ -1,4 +1,4 @@
-package dev.engine.cli;
+package dev.engine.app;
 
 import dev.engine.config.ConfigException;
 import dev.engine.config.Settings;
@@ -40,11 +40,11 @@ import java.util.function.Supplier;
  * Builds the convergence loop's parts from a session: the one place where `run` and `watch`
  * decide which executor, escalator and checkout a stage gets.
  */
-final class Wiring implements AutoCloseable {
-    static final String DEFAULT_OPENAI_URL = "https://api.openai.com/v1";
+public final class Wiring implements AutoCloseable {
+    public static final String DEFAULT_OPENAI_URL = "https://api.openai.com/v1";
 
     private final Session s;
-    private final EngineCommand root;
+    private final Io io;
     private final Redactor redactor;
     private final CaseContext cases;
     private final PatchLanding landing;
@@ -56,47 +56,47 @@ final class Wiring implements AutoCloseable {
     private ModelClient apiClient;
     private ModelClient executorClient;
 
-    Wiring(Session s, EngineCommand root) throws IOException {
+    public Wiring(Session s, Io io) throws IOException {
         this.s = s;
-        this.root = root;
+        this.io = io;
         // The one Redactor of this process (the workspace's known values and the environment's),
         // shared with the audit trail and the state the session writes.
         this.redactor = s.redactor();
         this.checkout = StageClone.at(s.layout().workspace(), s.layout().checkoutDir(), s.layout().home(), "main");
-        this.sandbox = Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env());
+        this.sandbox = Sandbox.locate(s.settings().sandboxBwrap(), io.env());
         this.processes = new ProcessRunner(sandbox);
         this.cases = new CaseContext(s.state(), s.audit(), s.map(), CaseContext.readMemo(s.layout().memo()), s.settings(),
-                s.layout().home(), checkout.dir(), s.layout().escalationsDir(), redactor, root.ctx.clock());
+                s.layout().home(), checkout.dir(), s.layout().escalationsDir(), redactor, io.clock());
         this.landing = new PatchLanding(new PatchLanding.Setup(s.layout().workspace(), s.layout().home(), s.settings().aiBranch(),
                 "main", s.map().protectedFiles(), s.audit(), Optional.of(redactor)));
         this.protectedFiles = PatchLanding.protectedFiles(s.layout().workspace(), s.layout().home(), s.map().protectedFiles());
     }
 
-    CaseContext cases() {
+    public CaseContext cases() {
         return cases;
     }
 
-    StageClone checkout() {
+    public StageClone checkout() {
         return checkout;
     }
 
-    ProcessRunner processes() {
+    public ProcessRunner processes() {
         return processes;
     }
 
-    Sandbox sandbox() {
+    public Sandbox sandbox() {
         return sandbox;
     }
 
     /** The containment of a stage's attempts and success checks (DESIGN.md §8). */
-    Containment stageContainment(dev.engine.config.StageSpec stage) throws IOException {
+    public Containment stageContainment(dev.engine.config.StageSpec stage) throws IOException {
         return profiles().stage(stage, checkout.dir());
     }
 
-    Profiles profiles() throws IOException {
+    public Profiles profiles() throws IOException {
         if (profiles == null) {
             profiles = Profiles.of(s.layout().workspace(), s.layout().home(), StageClone.objectsDir(s.layout().workspace()),
-                    root.ctx.env());
+                    io.env());
         }
         return profiles;
     }
@@ -105,26 +105,26 @@ final class Wiring implements AutoCloseable {
      * What the review gate needs: AI-changed code may run sandboxed only where the sandbox works
      * for every stage (a stage with sandbox: off would run it uncontained).
      */
-    RunTarget.Policy gatePolicy() {
+    public RunTarget.Policy gatePolicy() {
         boolean contained = sandbox.available() && s.map().stages().stream().noneMatch(st -> st.sandbox().off());
         return new RunTarget.Policy(AutoRun.parse(s.settings().autoRun()), contained, s.map().stages());
     }
 
-    RunTarget.Choice target() throws IOException {
+    public RunTarget.Choice target() throws IOException {
         return RunTarget.choose(s.layout().workspace(), s.settings().aiBranch(), "main", gatePolicy());
     }
 
-    ConvergenceLoop.Parts parts(Escalator escalator, Executor executor) throws IOException {
-        PrintStream out = root.ctx.out();
+    public ConvergenceLoop.Parts parts(Escalator escalator, Executor executor) throws IOException {
+        PrintStream out = io.out();
         Profiles prof = profiles();
         StageRunner runner = new StageRunner(new StageRunner.Options(checkout.dir(), stageEnv(),
-                s.settings().defaultStageTimeout(), root.interactive(), root.verbose, root.ctx.err(), root.ctx.clock(),
+                s.settings().defaultStageTimeout(), io.interactive(), io.verbose(), io.err(), io.clock(),
                 dev.engine.stage.ssh.SshOptions.from(s.settings()), processes, st -> prof.stage(st, checkout.dir())));
         ConvergenceLoop.BeforeAttempt sync = stage -> {
             RunTarget.Choice choice = target();
             StageClone.Result r = checkout.sync(choice.commit());
             r.warnings().forEach(w -> out.println(stage.name() + ": clone: " + w));
-            if (root.verbose) {
+            if (io.verbose()) {
                 out.println(stage.name() + ": runs in " + checkout.dir() + " at " + r.commit().substring(0, 10)
                         + (choice.gate().held().isEmpty() ? "" : " (" + choice.gate().held().size() + " AI commit(s) wait for review)")
                         + ", " + r.linked() + " local files linked" + (processes.contains(prof.stage(stage, checkout.dir()))
@@ -135,7 +135,7 @@ final class Wiring implements AutoCloseable {
         ConvergenceLoop.Holds holds = commit -> commit == null ? Optional.empty()
                 : target().held(commit).map(dev.engine.gate.ReviewGate.Held::describe);
         return new ConvergenceLoop.Parts(s.state(), s.audit(), redacting(runner), new Fingerprinter(s.settings().logTailLines()),
-                executor, escalator, root.ctx.clock(), root.ctx.cancellation(), out, s.layout().logsDir(),
+                executor, escalator, io.clock(), io.cancellation(), out, s.layout().logsDir(),
                 s.layout().home(), s.map().stageNames(), sync, holds);
     }
 
@@ -153,8 +153,8 @@ final class Wiring implements AutoCloseable {
     }
 
     /** The environment stage commands and success checks run with. */
-    Map<String, String> stageEnv() {
-        Map<String, String> env = new java.util.HashMap<>(root.ctx.env());
+    public Map<String, String> stageEnv() {
+        Map<String, String> env = new java.util.HashMap<>(io.env());
         // The clone is a repository of its own; the ceiling stops a `git -C ..` from the folder
         // that holds it from finding the user's repository above (I1).
         env.put("GIT_CEILING_DIRECTORIES", checkout.dir().getParent().toString());
@@ -164,9 +164,9 @@ final class Wiring implements AutoCloseable {
         return env;
     }
 
-    Escalator escalator() throws IOException {
+    public Escalator escalator() throws IOException {
         Settings st = s.settings();
-        Map<String, String> env = root.ctx.env();
+        Map<String, String> env = io.env();
         String key = env.getOrDefault("OPENAI_API_KEY", "");
         Optional<String> unavailable = key.isBlank() && st.openaiBaseUrl().equals(DEFAULT_OPENAI_URL)
                 ? Optional.of("OPENAI_API_KEY is not set") : Optional.empty();
@@ -183,11 +183,11 @@ final class Wiring implements AutoCloseable {
         diagnosticsEnv.remove("EXECUTOR_API_KEY");
         Profiles prof = profiles();
         return new ModelEscalator(new ModelEscalator.Setup(cases, landing, protectedFiles, s.map().stageNames(), diagnosticsEnv,
-                s.layout().diagnosticsLogsDir(), checkout.dir(), client, unavailable, root.ctx.cancellation(), processes,
+                s.layout().diagnosticsLogsDir(), checkout.dir(), client, unavailable, io.cancellation(), processes,
                 stage -> prof.diagnostics(stage, checkout.dir())));
     }
 
-    Executor executor() throws ConfigException, IOException {
+    public Executor executor() throws ConfigException, IOException {
         Settings st = s.settings();
         switch (st.effectiveExecutorKind()) {
             case "command": {
@@ -197,8 +197,8 @@ final class Wiring implements AutoCloseable {
                 String text = Files.isRegularFile(instructions) ? Files.readString(instructions, StandardCharsets.UTF_8) : "";
                 return new CommandExecutor(new CommandExecutor.Setup(command, cases, landing, protectedFiles,
                         s.layout().workspace(), st.aiBranch(), s.layout().patchesDir(), s.layout().executorLogsDir(),
-                        root.ctx.env(), st.executorEnv(), st.executorTimeout(), st.executorOutputCap(),
-                        redactor.redactFile("executor_instructions.md", text), root.ctx.cancellation(), processes, profiles(),
+                        io.env(), st.executorEnv(), st.executorTimeout(), st.executorOutputCap(),
+                        redactor.redactFile("executor_instructions.md", text), io.cancellation(), processes, profiles(),
                         st.executorWritable()));
             }
             case "openai": {
@@ -206,7 +206,7 @@ final class Wiring implements AutoCloseable {
                         "executor_base_url", "executor_kind is openai but EXECUTOR_BASE_URL is not set (e.g. http://127.0.0.1:11434/v1 for Ollama)"));
                 String model = st.executorModel().orElseThrow(() -> new ConfigException(s.layout().contextMap(), 0,
                         "executor_model", "executor_kind is openai but EXECUTOR_MODEL is not set"));
-                String key = root.ctx.env().getOrDefault("EXECUTOR_API_KEY", "");
+                String key = io.env().getOrDefault("EXECUTOR_API_KEY", "");
                 Supplier<ModelClient> client = () -> {
                     if (executorClient == null) {
                         executorClient = new ModelClient(new ModelSettings(url, key.isBlank() ? "none" : key, model,
@@ -215,7 +215,7 @@ final class Wiring implements AutoCloseable {
                     return executorClient;
                 };
                 return new ModelExecutor(new ModelExecutor.Setup(cases, landing, protectedFiles, s.layout().patchesDir(), client,
-                        root.ctx.cancellation()));
+                        io.cancellation()));
             }
             default:
                 return new NoExecutor("no executor configured (set EXECUTOR_COMMAND, or EXECUTOR_KIND=openai with EXECUTOR_BASE_URL)");
@@ -223,17 +223,17 @@ final class Wiring implements AutoCloseable {
     }
 
     /** Stages run from committed content; edits the user has not committed would silently not count. */
-    void warnAboutUncommittedChanges() throws IOException {
+    public void warnAboutUncommittedChanges() throws IOException {
         List<String> changed = dev.engine.git.Uncommitted.of(s.layout().workspace());
         if (!changed.isEmpty()) {
             int shown = Math.min(5, changed.size());
-            root.ctx.err().println("engine: warning: stages run from the committed " + s.settings().aiBranch()
+            io.err().println("engine: warning: stages run from the committed " + s.settings().aiBranch()
                     + " (or main) content; uncommitted changes are not seen: " + String.join(", ", changed.subList(0, shown))
                     + (changed.size() > shown ? " and " + (changed.size() - shown) + " more" : "") + ". Commit them to include them.");
         }
     }
 
-    static Policy policy(Session s, Escalator escalator) {
+    public static Policy policy(Session s, Escalator escalator) {
         return new Policy(s.settings().executorRetryThreshold(), s.settings().apiCallBudget(), s.settings().stageApiCallCap(),
                 s.settings().maxAttemptsPerRun(), escalator.unavailable());
     }

@@ -1,4 +1,4 @@
-package dev.engine.cli;
+package dev.engine.app;
 
 import dev.engine.audit.Event;
 
@@ -11,10 +11,10 @@ import java.util.Map;
  * that died (kill -9, power loss). It is marked failed, uncounted, and the fact is audited. What
  * the dead engine left half-made (temp files of atomic writes, executor scratch checkouts) goes.
  */
-final class Recovery {
+public final class Recovery {
     private Recovery() {}
 
-    static void recoverInterrupted(Session s) throws IOException {
+    public static void recoverInterrupted(Session s) throws IOException {
         removeTornTempFiles(s);
         java.util.List<String> scratch = dev.engine.git.ScratchClone.removeLeftovers(s.layout().patchesDir());
         if (!scratch.isEmpty()) {

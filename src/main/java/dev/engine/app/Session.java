@@ -1,4 +1,4 @@
-package dev.engine.cli;
+package dev.engine.app;
 
 import dev.engine.audit.AuditLog;
 import dev.engine.config.ConfigException;
@@ -10,6 +10,9 @@ import dev.engine.config.Settings;
 import dev.engine.redact.Redaction;
 import dev.engine.redact.Redactor;
 import dev.engine.state.StateStore;
+import dev.engine.git.GitSystemConfig;
+import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -22,39 +25,44 @@ import java.util.function.UnaryOperator;
  *     environment's), built on first use: the audit trail and the stage reasons written through
  *     this session are redacted with it, so a command that only reads never builds it
  */
-record Session(Layout layout, ContextMap map, Settings settings, StateStore state, AuditLog audit,
+public record Session(Layout layout, ContextMap map, Settings settings, StateStore state, AuditLog audit,
                Supplier<Redactor> redaction) {
 
     /** The map's stages, then any that only the state still knows (left by an older map). */
-    java.util.List<String> knownStages() throws java.io.IOException {
+    public java.util.List<String> knownStages() throws java.io.IOException {
         java.util.List<String> names = new java.util.ArrayList<>(map.stageNames());
         state.statuses().keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
         return names;
     }
 
     /** The Redactor of this process (built now if nothing needed it yet). */
-    Redactor redactor() {
+    public Redactor redactor() {
         return redaction.get();
     }
 
-    static Session open(EngineCommand root) throws ConfigException {
-        return open(root, Map.of());
-    }
+    /**
+     * Where a command looks for its home: the {@code --workspace} and {@code --home} flags (relative
+     * to {@code cwd}, the caller's directory), else found from {@code cwd}.
+     */
+    public record Location(Optional<Path> workspace, Optional<Path> home, Path cwd) {}
 
-    static Session open(EngineCommand root, Map<String, String> settingFlags) throws ConfigException {
+    /**
+     * Opens the home: layout, context map, settings (flag &gt; environment &gt; engine block &gt;
+     * default), state and audit trail, and a Redactor built on first use.
+     */
+    public static Session open(Location where, Map<String, String> env, Clock clock, Map<String, String> settingFlags)
+            throws ConfigException {
         // Here, not at start-up: the commands that open a home are the ones that use git, and
         // setting it up costs help, version and hash ~100 ms of JGit initialisation for nothing.
-        dev.engine.git.GitSystemConfig.useGitDefault(root.ctx.env());
+        GitSystemConfig.useGitDefault(env);
         // Relative flags are relative to the caller's directory, which in tests is not the JVM's.
-        Layout layout = LayoutLocator.locate(
-                Optional.ofNullable(root.workspace).map(p -> root.ctx.cwd().resolve(p)),
-                Optional.ofNullable(root.home).map(p -> root.ctx.cwd().resolve(p)),
-                root.ctx.cwd());
+        Layout layout = LayoutLocator.locate(where.workspace().map(p -> where.cwd().resolve(p)),
+                where.home().map(p -> where.cwd().resolve(p)), where.cwd());
         ContextMap map = ContextMapLoader.load(layout.contextMap());
-        Settings settings = Settings.resolve(settingFlags, root.ctx.env(), map);
-        Supplier<Redactor> redaction = Redaction.lazily(layout.stateDir(), layout.workspace(), root.ctx.env());
+        Settings settings = Settings.resolve(settingFlags, env, map);
+        Supplier<Redactor> redaction = Redaction.lazily(layout.stateDir(), layout.workspace(), env);
         UnaryOperator<String> redact = text -> redaction.get().redact(text);
         return new Session(layout, map, settings, new StateStore(layout.stateDir(), redact),
-                new AuditLog(layout.stateDir(), root.ctx.clock(), redact), redaction);
+                new AuditLog(layout.stateDir(), clock, redact), redaction);
     }
 }
