@@ -39,11 +39,9 @@ public final class CallBudget {
         int forFingerprint = errors.values().stream().filter(r -> fingerprint.equals(r.fingerprint()))
                 .mapToInt(ErrorRecord::apiCalls).sum();
         int forStage = errors.values().stream().mapToInt(ErrorRecord::apiCalls).sum();
-        if (forFingerprint >= perFingerprint) {
-            return Optional.of("API call budget spent for failure " + fingerprint + " (" + forFingerprint + "/" + perFingerprint + " calls)");
-        }
-        if (forStage >= perStage) {
-            return Optional.of("per-stage API call cap reached (" + forStage + "/" + perStage + " calls)");
+        Optional<String> spent = new Budget(perFingerprint, perStage).spent(fingerprint, forFingerprint, forStage);
+        if (spent.isPresent()) {
+            return spent;
         }
         String now = clock.instant().toString();
         state.updateError(stage, fingerprint, now, r -> r.withReservedCall(now));

@@ -26,13 +26,24 @@ public sealed interface EscalationOutcome {
     }
 
     /**
-     * The model was reached but nothing was committed (refused patch, invalid answer, diagnostics
-     * with no budget left for the follow-up): the next step depends on the budget that remains.
+     * The model asked for diagnostics; they ran (or were refused) and {@code next} carries their
+     * output into the next case version, if the reconciler decides one is sent.
      */
-    record NoFix(String summary, long tokens) implements EscalationOutcome {
+    record DiagnosticsCollected(String summary, long tokens, CaseThread next) implements EscalationOutcome {
         @Override
         public String wire() {
-            return "NoFix";
+            return "DiagnosticsCollected";
+        }
+    }
+
+    /**
+     * The model was reached but nothing was committed (a refused patch, an unusable answer, or the
+     * reservation refused): the next step depends on the budget that remains.
+     */
+    record Refused(String summary, long tokens) implements EscalationOutcome {
+        @Override
+        public String wire() {
+            return "Refused";
         }
     }
 

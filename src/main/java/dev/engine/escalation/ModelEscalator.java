@@ -78,91 +78,93 @@ public final class ModelEscalator implements Escalator {
         return s.unavailable();
     }
 
+    /**
+     * One step: case version N (v1 for a new escalation, else the one its thread carries), one
+     * reserved model call, and what its answer leads to. Whether a next version is sent after
+     * diagnostics is the reconciler's decision, not this method's.
+     */
     @Override
     public EscalationOutcome escalate(EscalationRequest req) throws IOException {
         StageSpec stage = req.stage();
         CaseContext c = s.cases();
         CallBudget budget = new CallBudget(c.state(), stage.name(), req.fingerprint(), s.allStages(),
                 c.settings().apiCallBudget(), c.settings().stageApiCallCap(), c.clock());
-        String prefix = c.newPrefix(stage.name());
-        List<DiagnosticOutput> diagnostics = new ArrayList<>();
-        List<RefusedRequest> refused = new ArrayList<>();
-        long tokens = 0;
-        for (int version = 1; ; version++) {
-            // A stop asked for while the model answered or diagnostics ran ends the escalation
-            // here: no further call is reserved or sent.
-            if (s.cancellation().isCancelled()) {
-                String why = "stopped (" + s.cancellation().reason() + ") before case v" + version + " was sent";
-                audit(stage, Event.ESCALATION_SKIPPED, AuditLog.details("fingerprint", req.fingerprint(), "version", version, "reason", why));
-                return new EscalationOutcome.Unreachable(why, tokens);
-            }
-            CaseFile caseFile = c.build(stage, req.fingerprint(), req.log(), version, diagnostics, refused);
-            String caseName = prefix + "_case_v" + version + ".md";
-            // Reserved before anything is sent (I6); the case is written before the call, so a
-            // file named _case_vN.md is always one that was (or was about to be) sent.
-            Optional<String> spent = budget.reserve();
-            if (spent.isPresent()) {
-                audit(stage, Event.ESCALATION_SKIPPED, AuditLog.details("fingerprint", req.fingerprint(), "version", version, "reason", spent.get()));
-                return new EscalationOutcome.NoFix(spent.get() + "; case v" + version + " was not sent", tokens);
-            }
-            c.write(caseName, caseFile.text());
-            ModelReply reply;
-            try {
-                // Abandoned on SIGTERM; the call was reserved, so it stays counted.
-                reply = StoppableCall.ask(s.client(), SYSTEM_PROMPT, caseFile.text(), s.cancellation());
-            } catch (StoppableCall.Stopped stopped) {
-                String why = stopped.getMessage() + "; the call still counts against the budget";
-                audit(stage, Event.MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
-                        "case", caseName, "case_tokens", caseFile.tokens(), "error", "Stopped", "message", why));
-                return new EscalationOutcome.Unreachable(why, tokens);
-            } catch (ModelException e) {
-                if (e instanceof ModelException.TransportFailure t && t.neverSent()) {
-                    // Nothing left the machine: the reservation goes back, and the run stops as for
-                    // any unreachable server (the next run tries again).
-                    budget.release();
-                    audit(stage, Event.MODEL_UNREACHABLE, AuditLog.details("fingerprint", req.fingerprint(), "model",
-                            c.settings().openaiModel(), "case", caseName, "version", version, "tries", t.tries(),
-                            "message", e.getMessage(), "calls_counted", budget.used()));
-                    c.write(prefix + "_response_v" + version + ".json", errorJson(e));
-                    return new EscalationOutcome.Unreachable(e.getMessage() + "; the call was not counted", tokens);
-                }
-                long used = e.totalTokens();
-                tokens += used;
-                budget.recordTokens(used);
-                // The model asked for, as no answer named one (I10 wants the model of every call).
-                audit(stage, Event.MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
-                        "case", caseName, "case_tokens", caseFile.tokens(), "error", e.getClass().getSimpleName(),
-                        "message", e.getMessage(), "tokens", used));
-                c.write(prefix + "_response_v" + version + ".json", c.redactor().redact(errorJson(e)));
-                if (e instanceof ModelException.TransportFailure || e instanceof ModelException.Rejected) {
-                    return new EscalationOutcome.Unreachable(e.getMessage(), tokens);
-                }
-                return new EscalationOutcome.NoFix("the model's answer was unusable: " + e.getMessage(), tokens);
-            }
-            tokens += reply.totalTokens();
-            budget.recordTokens(reply.totalTokens());
-            ModelAnswer answer = reply.answer();
-            String responseName = prefix + "_response" + (version == 1 ? "" : "_v" + version) + ".json";
-            // What the model wrote is kept for humans like everything else in escalations/ (I8):
-            // it may quote a value the case did not show, or a token of its own making.
-            c.write(responseName, c.redactor().redact(reply.rawContent()));
-            audit(stage, Event.MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(), "model", reply.model(), "mode", reply.mode(),
-                    "case", caseName, "case_tokens", caseFile.tokens(), "prompt_tokens", reply.promptTokens(),
-                    "completion_tokens", reply.completionTokens(), "tokens", reply.totalTokens(),
-                    "response_type", answer.type().name().toLowerCase(), "summary", answer.summary()));
-            switch (answer.type()) {
-                case GIVE_UP:
-                    return new EscalationOutcome.NeedsHuman(oneLine(answer.reason() == null || answer.reason().isBlank()
-                            ? answer.summary() : answer.reason()), tokens);
-                case PATCH:
-                    return land(stage, req.fingerprint(), prefix, answer, tokens);
-                case DIAGNOSTICS:
-                    runDiagnostics(stage, req.fingerprint(), answer.commands(), diagnostics, refused, req.log());
-                    break;
-                default:
-                    throw new IllegalStateException("unknown answer type " + answer.type());
-            }
+        CaseThread thread = req.thread().orElseGet(() -> CaseThread.first(c.newPrefix(stage.name())));
+        int version = thread.version();
+        String prefix = thread.prefix();
+        // A stop asked for while the model answered or diagnostics ran ends the escalation here:
+        // no further call is reserved or sent.
+        if (s.cancellation().isCancelled()) {
+            String why = "stopped (" + s.cancellation().reason() + ") before case v" + version + " was sent";
+            audit(stage, Event.ESCALATION_SKIPPED, AuditLog.details("fingerprint", req.fingerprint(), "version", version, "reason", why));
+            return new EscalationOutcome.Unreachable(why, 0);
         }
+        CaseFile caseFile = c.build(stage, req.fingerprint(), req.log(), version, thread.diagnostics(), thread.refused());
+        String caseName = prefix + "_case_v" + version + ".md";
+        // Reserved before anything is sent (I6); the case is written before the call, so a file
+        // named _case_vN.md is always one that was (or was about to be) sent. The reconciler
+        // checked the same rule; this refuses only if the state changed meanwhile.
+        Optional<String> spent = budget.reserve();
+        if (spent.isPresent()) {
+            audit(stage, Event.ESCALATION_SKIPPED, AuditLog.details("fingerprint", req.fingerprint(), "version", version, "reason", spent.get()));
+            return new EscalationOutcome.Refused(spent.get() + "; case v" + version + " was not sent", 0);
+        }
+        c.write(caseName, caseFile.text());
+        ModelReply reply;
+        try {
+            // Abandoned on SIGTERM; the call was reserved, so it stays counted.
+            reply = StoppableCall.ask(s.client(), SYSTEM_PROMPT, caseFile.text(), s.cancellation());
+        } catch (StoppableCall.Stopped stopped) {
+            String why = stopped.getMessage() + "; the call still counts against the budget";
+            audit(stage, Event.MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
+                    "case", caseName, "case_tokens", caseFile.tokens(), "error", "Stopped", "message", why));
+            return new EscalationOutcome.Unreachable(why, 0);
+        } catch (ModelException e) {
+            if (e instanceof ModelException.TransportFailure t && t.neverSent()) {
+                // Nothing left the machine: the reservation goes back, and the run stops as for
+                // any unreachable server (the next run tries again).
+                budget.release();
+                audit(stage, Event.MODEL_UNREACHABLE, AuditLog.details("fingerprint", req.fingerprint(), "model",
+                        c.settings().openaiModel(), "case", caseName, "version", version, "tries", t.tries(),
+                        "message", e.getMessage(), "calls_counted", budget.used()));
+                c.write(prefix + "_response_v" + version + ".json", errorJson(e));
+                return new EscalationOutcome.Unreachable(e.getMessage() + "; the call was not counted", 0);
+            }
+            long used = e.totalTokens();
+            budget.recordTokens(used);
+            // The model asked for, as no answer named one (I10 wants the model of every call).
+            audit(stage, Event.MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(), "model", c.settings().openaiModel(),
+                    "case", caseName, "case_tokens", caseFile.tokens(), "error", e.wire(),
+                    "message", e.getMessage(), "tokens", used));
+            c.write(prefix + "_response_v" + version + ".json", c.redactor().redact(errorJson(e)));
+            if (e instanceof ModelException.TransportFailure || e instanceof ModelException.Rejected) {
+                return new EscalationOutcome.Unreachable(e.getMessage(), used);
+            }
+            return new EscalationOutcome.Refused("the model's answer was unusable: " + e.getMessage(), used);
+        }
+        long tokens = reply.totalTokens();
+        budget.recordTokens(tokens);
+        ModelAnswer answer = reply.answer();
+        String responseName = prefix + "_response" + (version == 1 ? "" : "_v" + version) + ".json";
+        // What the model wrote is kept for humans like everything else in escalations/ (I8):
+        // it may quote a value the case did not show, or a token of its own making.
+        c.write(responseName, c.redactor().redact(reply.rawContent()));
+        audit(stage, Event.MODEL_CALL, AuditLog.details("fingerprint", req.fingerprint(), "model", reply.model(), "mode", reply.mode(),
+                "case", caseName, "case_tokens", caseFile.tokens(), "prompt_tokens", reply.promptTokens(),
+                "completion_tokens", reply.completionTokens(), "tokens", tokens,
+                "response_type", answer.type().name().toLowerCase(), "summary", answer.summary()));
+        return switch (answer.type()) {
+            case GIVE_UP -> new EscalationOutcome.NeedsHuman(oneLine(answer.reason() == null || answer.reason().isBlank()
+                    ? answer.summary() : answer.reason()), tokens);
+            case PATCH -> land(stage, req.fingerprint(), prefix, answer, tokens);
+            case DIAGNOSTICS -> {
+                List<DiagnosticOutput> ran = new ArrayList<>();
+                List<RefusedRequest> refused = new ArrayList<>();
+                runDiagnostics(stage, req.fingerprint(), answer.commands(), ran, refused, req.log());
+                yield new EscalationOutcome.DiagnosticsCollected("diagnostics: " + ran.size() + " ran, " + refused.size()
+                        + " refused; " + oneLine(answer.summary()), tokens, thread.next(ran, refused));
+            }
+        };
     }
 
     private EscalationOutcome land(StageSpec stage, String fingerprint, String prefix, ModelAnswer answer, long tokens)
@@ -176,7 +178,7 @@ public final class ModelEscalator implements Escalator {
                     + done.commit().substring(0, 10) + ": " + oneLine(answer.summary()), done.commit(), tokens);
         }
         PatchLanding.Result.Refused refusedPatch = (PatchLanding.Result.Refused) result;
-        return new EscalationOutcome.NoFix("model patch refused: " + String.join("; ", refusedPatch.reasons()), tokens);
+        return new EscalationOutcome.Refused("model patch refused: " + String.join("; ", refusedPatch.reasons()), tokens);
     }
 
     private void runDiagnostics(StageSpec stage, String fingerprint, List<String> commands,
@@ -231,7 +233,7 @@ public final class ModelEscalator implements Escalator {
     }
 
     private static String errorJson(ModelException e) {
-        Map<String, Object> m = AuditLog.details("error", e.getClass().getSimpleName(), "message", e.getMessage());
+        Map<String, Object> m = AuditLog.details("error", e.wire(), "message", e.getMessage());
         try {
             return dev.engine.state.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(m);
         } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {

@@ -5,6 +5,7 @@ import dev.engine.audit.Event;
 import dev.engine.audit.AuditLog;
 import dev.engine.config.Durations;
 import dev.engine.config.StageSpec;
+import dev.engine.escalation.CaseThread;
 import dev.engine.escalation.EscalationOutcome;
 import dev.engine.escalation.EscalationRequest;
 import dev.engine.escalation.Escalator;
@@ -125,9 +126,7 @@ public final class ConvergenceLoop {
             if (d instanceof Decision.RunExecutor x) {
                 lifecycle.failing(name, result.detail());
                 ExecutorOutcome o = runExecutor(stage, x, result.log());
-                d = o instanceof ExecutorOutcome.Applied a
-                        ? Reconciler.afterPatch(a.commit(), p.holds().whyHeld(a.commit()))
-                        : new Decision.RunStage();
+                d = Reconciler.afterExecutor(o, o instanceof ExecutorOutcome.Applied a ? p.holds().whyHeld(a.commit()) : Optional.empty());
                 if (d instanceof Decision.AwaitReview) {
                     audit(name, Event.DECISION, decisionDetails(d));
                 }
@@ -178,11 +177,20 @@ public final class ConvergenceLoop {
     private Decision escalateUntilSettled(StageSpec stage, Decision.Escalate first, Attempt observed, Path log,
                                           Policy policy) throws IOException {
         Decision next = first;
+        // Each step is one model call; after diagnostics the next step continues the same case
+        // thread (v2 with their output), otherwise a new escalation starts.
+        Optional<CaseThread> thread = Optional.empty();
         while (next instanceof Decision.Escalate e) {
             if (p.cancellation().isCancelled()) {
+                if (thread.isPresent()) {
+                    // A stop during the diagnostics of a step: the next version is never sent.
+                    audit(stage.name(), Event.ESCALATION_SKIPPED, AuditLog.details("fingerprint", e.fingerprint(),
+                            "version", thread.get().version(), "reason", "stopped (" + p.cancellation().reason()
+                                    + ") before case v" + thread.get().version() + " was sent"));
+                }
                 return new Decision.Stop("stopped before escalating: " + p.cancellation().reason());
             }
-            EscalationOutcome outcome = p.escalator().escalate(new EscalationRequest(stage, e.fingerprint(), e.apiCallsUsed(), log));
+            EscalationOutcome outcome = p.escalator().escalate(new EscalationRequest(stage, e.fingerprint(), e.apiCallsUsed(), log, thread));
             Map<String, Object> details = AuditLog.details("fingerprint", e.fingerprint(), "outcome", outcome.wire(),
                     "summary", outcome.summary(), "tokens", outcome.tokens());
             if (outcome instanceof EscalationOutcome.PatchApplied a) {
@@ -190,6 +198,7 @@ public final class ConvergenceLoop {
             }
             audit(stage.name(), Event.ESCALATION, details);
             p.out().println(stage.name() + ": escalation: " + outcome.summary());
+            thread = outcome instanceof EscalationOutcome.DiagnosticsCollected dc ? Optional.of(dc.next()) : Optional.empty();
             next = outcome instanceof EscalationOutcome.PatchApplied a
                     ? Reconciler.afterPatch(a.commit(), p.holds().whyHeld(a.commit()))
                     : Reconciler.afterEscalation(outcome, refreshed(stage.name(), observed), policy);

@@ -1,6 +1,8 @@
 package dev.engine.reconcile;
 
+import dev.engine.escalation.Budget;
 import dev.engine.escalation.EscalationOutcome;
+import dev.engine.executor.ExecutorOutcome;
 import dev.engine.reconcile.Observation.Attempt;
 import dev.engine.state.StageStatus;
 
@@ -46,9 +48,11 @@ public final class Reconciler {
     }
 
     /**
-     * The next step once an escalation has returned. {@code refreshed} is the failed attempt with
-     * the call counters as they are on disk now, so a model call that led nowhere is only repeated
-     * while the budget allows.
+     * The next step once an escalation step (one model call) has returned. {@code refreshed} is
+     * the failed attempt with the call counters as they are on disk now. A patch is run (unless it
+     * waits for review: see {@link #afterPatch}); "a human is needed" gives up; an unreachable
+     * model stops the run. After diagnostics, or an answer that led nowhere, the next case
+     * version is sent only while the budget allows.
      */
     public static Decision afterEscalation(EscalationOutcome outcome, Attempt refreshed, Policy p) {
         if (outcome instanceof EscalationOutcome.PatchApplied) {
@@ -62,6 +66,18 @@ public final class Reconciler {
                     + "); the stage stays failed and the next run escalates again");
         }
         return afterFailure(refreshed, p);
+    }
+
+    /**
+     * The next step once the executor has had its try: a committed fix is run (unless it waits
+     * for review); otherwise the stage runs again all the same, because a new failure's first
+     * attempts also tell a flake from a real failure, and each one moves it toward escalation.
+     */
+    public static Decision afterExecutor(ExecutorOutcome outcome, java.util.Optional<String> held) {
+        if (outcome instanceof ExecutorOutcome.Applied a) {
+            return afterPatch(a.commit(), held);
+        }
+        return new Decision.RunStage();
     }
 
     /**
@@ -80,13 +96,10 @@ public final class Reconciler {
             return new Decision.GiveUp("failure " + a.fingerprint() + " seen " + a.fingerprintAttempts()
                     + " times and escalation is unavailable: " + p.escalationUnavailable().get());
         }
-        if (a.apiCallsForFingerprint() >= p.apiCallBudget()) {
-            return new Decision.GiveUp("API call budget spent for failure " + a.fingerprint() + " ("
-                    + a.apiCallsForFingerprint() + "/" + p.apiCallBudget() + " calls)");
-        }
-        if (a.apiCallsForStage() >= p.stageApiCallCap()) {
-            return new Decision.GiveUp("per-stage API call cap reached (" + a.apiCallsForStage() + "/"
-                    + p.stageApiCallCap() + " calls since the stage was last green or reset)");
+        java.util.Optional<String> spent = new Budget(p.apiCallBudget(), p.stageApiCallCap())
+                .spent(a.fingerprint(), a.apiCallsForFingerprint(), a.apiCallsForStage());
+        if (spent.isPresent()) {
+            return new Decision.GiveUp(spent.get());
         }
         return new Decision.Escalate(a.fingerprint(), a.apiCallsForFingerprint());
     }

@@ -159,7 +159,7 @@ class ConvergenceLoopTest {
     void answersThatLeadNowhereAreRetriedOnlyWithinTheBudgetThenGiveUp() throws Exception {
         attempts.then(ETCD, ETCD, ETCD);
         for (int i = 0; i < 5; i++) {
-            escalator.then(new EscalationOutcome.NoFix("patch refused", 50));
+            escalator.then(new EscalationOutcome.Refused("patch refused", 50));
         }
 
         ConvergenceLoop.Report r = loop().converge(TALOS, policy);
@@ -168,6 +168,37 @@ class ConvergenceLoopTest {
         assertThat(escalator.requests).hasSize(3);
         assertThat(apiCalls()).isEqualTo(3);
         assertThat(r.reason()).contains("budget spent", "3/3");
+    }
+
+    @Test
+    void diagnosticsAreOneStepAndTheNextCaseVersionContinuesTheSameThreadWithinTheBudget() throws Exception {
+        attempts.then(ETCD, ETCD, ETCD, PASS);
+        dev.engine.escalation.CaseThread v2 = dev.engine.escalation.CaseThread.first("talos_20261206-120000").next(List.of(), List.of());
+        escalator.then(new EscalationOutcome.DiagnosticsCollected("diagnostics: 1 ran", 300, v2));
+        escalator.then(new EscalationOutcome.PatchApplied("fixed", "c0ffee", 900));
+
+        ConvergenceLoop.Report r = loop().converge(TALOS, policy);
+
+        assertThat(r.green()).isTrue();
+        assertThat(escalator.requests).hasSize(2);
+        assertThat(escalator.requests.get(0).thread()).isEmpty();
+        assertThat(escalator.requests.get(1).thread()).contains(v2);
+        assertThat(escalator.requests.get(1).apiCallsUsed()).isEqualTo(1);
+        assertThat(events()).containsSubsequence("escalation", "decision:Escalate", "escalation", "decision:RunStage", "green");
+    }
+
+    @Test
+    void diagnosticsWithTheBudgetSpentEndInGiveUpWithoutAnotherCall() throws Exception {
+        policy = new Policy(3, 1, 9, 20, Optional.empty());
+        attempts.then(ETCD, ETCD, ETCD);
+        escalator.then(new EscalationOutcome.DiagnosticsCollected("diagnostics: 1 ran", 300,
+                dev.engine.escalation.CaseThread.first("p").next(List.of(), List.of())));
+
+        ConvergenceLoop.Report r = loop().converge(TALOS, policy);
+
+        assertThat(r.status()).isEqualTo(StageStatus.GIVE_UP);
+        assertThat(escalator.requests).hasSize(1);
+        assertThat(r.reason()).contains("budget spent", "1/1");
     }
 
     @Test
@@ -342,7 +373,7 @@ class ConvergenceLoopTest {
             requests.add(request);
             String now = Instant.now().toString();
             state.updateError("talos", request.fingerprint(), now, r -> r.withReservedCall(now));
-            return script.isEmpty() ? new EscalationOutcome.NoFix("no answer scripted", 0) : script.poll();
+            return script.isEmpty() ? new EscalationOutcome.Refused("no answer scripted", 0) : script.poll();
         }
     }
 }

@@ -115,7 +115,7 @@ class ReconcilerTest {
 
     @Test
     void an_answer_that_led_nowhere_is_escalated_again_only_while_the_budget_lasts() {
-        EscalationOutcome noFix = new EscalationOutcome.NoFix("patch refused", 10);
+        EscalationOutcome noFix = new EscalationOutcome.Refused("patch refused", 10);
         assertThat(Reconciler.afterEscalation(noFix, spent(1, 1), ESCALATION)).isEqualTo(new Decision.Escalate("abc123", 1));
         assertThat(Reconciler.afterEscalation(noFix, spent(3, 3), ESCALATION)).isInstanceOf(Decision.GiveUp.class);
         assertThat(Reconciler.afterEscalation(noFix, spent(1, 9), ESCALATION)).isInstanceOf(Decision.GiveUp.class);

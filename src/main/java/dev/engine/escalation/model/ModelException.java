@@ -33,6 +33,21 @@ public abstract sealed class ModelException extends Exception {
     public abstract String kind();
 
     /** The server could not be reached or kept failing (connection, timeout, 408/429/5xx) after bounded retries. */
+    /**
+     * The name the audit trail's {@code error} field gives this failure (model_call events):
+     * spelled here, never derived from a class name.
+     */
+    public String wire() {
+        return switch (kind()) {
+            case "transport" -> "TransportFailure";
+            case "refusal" -> "Refusal";
+            case "truncated" -> "Truncated";
+            case "invalid_answer" -> "InvalidAnswer";
+            case "rejected" -> "Rejected";
+            default -> kind();
+        };
+    }
+
     public static final class TransportFailure extends ModelException {
         private final int tries;
         private final boolean neverSent;
