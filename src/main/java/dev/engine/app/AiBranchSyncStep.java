@@ -1,12 +1,12 @@
 package dev.engine.app;
 
 import dev.engine.audit.Event;
-
 import dev.engine.git.AiBranch;
 import dev.engine.git.AiBranchException;
 import dev.engine.git.SyncResult;
 import dev.engine.state.StateStore.AiBranchSync;
 import java.io.IOException;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +20,7 @@ public final class AiBranchSyncStep {
     private AiBranchSyncStep() {}
 
     public static void run(Session s) throws IOException {
-        String now = java.time.Instant.now().toString();
+        String now = Instant.now().toString();
         try (AiBranch ai = AiBranch.open(s.layout().workspace(), s.settings().aiBranch(), "main")) {
             if (ai.tip().isEmpty()) {
                 return; // created by the first AI commit

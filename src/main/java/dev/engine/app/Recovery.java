@@ -1,10 +1,19 @@
 package dev.engine.app;
 
 import dev.engine.audit.Event;
-
+import dev.engine.git.ScratchClone;
+import dev.engine.reconcile.StageLifecycle;
+import dev.engine.stage.ProcessTree;
+import dev.engine.state.StageInfo;
 import dev.engine.state.StageStatus;
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * A stage still marked {@code running} when a new engine takes the lock was being run by an engine
@@ -16,7 +25,7 @@ public final class Recovery {
 
     public static void recoverInterrupted(Session s) throws IOException {
         removeTornTempFiles(s);
-        java.util.List<String> scratch = dev.engine.git.ScratchClone.removeLeftovers(s.layout().patchesDir());
+        List<String> scratch = ScratchClone.removeLeftovers(s.layout().patchesDir());
         if (!scratch.isEmpty()) {
             s.audit().append(null, Event.SCRATCH_REMOVED, Map.of("dirs", scratch,
                     "reason", "left by an engine that stopped while the executor ran"));
@@ -25,7 +34,7 @@ public final class Recovery {
             if (e.getValue() == StageStatus.RUNNING) {
                 stopOrphans(s, e.getKey());
                 String reason = "the engine that was running this stage stopped before the attempt ended";
-                new dev.engine.reconcile.StageLifecycle(s.state(), s.audit()).recovered(e.getKey(), reason);
+                new StageLifecycle(s.state(), s.audit()).recovered(e.getKey(), reason);
             }
         }
     }
@@ -36,31 +45,31 @@ public final class Recovery {
      * when it is provably the stage's: same boot, and a live member working in the stage's directory.
      */
     private static void stopOrphans(Session s, String stage) throws IOException {
-        dev.engine.state.StageInfo info = s.state().info(stage);
-        String boot = dev.engine.stage.ProcessTree.bootId();
+        StageInfo info = s.state().info(stage);
+        String boot = ProcessTree.bootId();
         if (info.processGroup() == null || boot == null || !boot.equals(info.bootId())) {
             return;
         }
-        java.util.List<Long> members = new java.util.ArrayList<>(
-                dev.engine.stage.ProcessTree.liveMembersIn(info.processGroup(), s.layout().checkoutDir()));
+        List<Long> members = new ArrayList<>(
+                ProcessTree.liveMembersIn(info.processGroup(), s.layout().checkoutDir()));
         // Stages of engines before 0.2 ran in the workspace itself.
-        members.addAll(dev.engine.stage.ProcessTree.liveMembersIn(info.processGroup(), s.layout().workspace()));
+        members.addAll(ProcessTree.liveMembersIn(info.processGroup(), s.layout().workspace()));
         if (members.isEmpty()) {
             return;
         }
-        dev.engine.stage.ProcessTree.stopGroup(info.processGroup(), java.time.Duration.ofSeconds(3));
+        ProcessTree.stopGroup(info.processGroup(), Duration.ofSeconds(3));
         s.audit().append(stage, Event.ORPHANS_STOPPED, Map.of("process_group", info.processGroup(), "pids", members));
     }
 
     /** Temp files of atomic writes that a killed engine never renamed; with the lock held nobody is writing them. */
     private static void removeTornTempFiles(Session s) throws IOException {
-        java.nio.file.Path dir = s.state().dir();
-        if (!java.nio.file.Files.isDirectory(dir)) {
+        Path dir = s.state().dir();
+        if (!Files.isDirectory(dir)) {
             return;
         }
-        try (java.util.stream.Stream<java.nio.file.Path> files = java.nio.file.Files.list(dir)) {
-            for (java.nio.file.Path p : files.filter(f -> f.getFileName().toString().matches("\\..+\\.tmp")).toList()) {
-                java.nio.file.Files.deleteIfExists(p);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : files.filter(f -> f.getFileName().toString().matches("\\..+\\.tmp")).toList()) {
+                Files.deleteIfExists(p);
             }
         }
     }

@@ -7,12 +7,15 @@ import dev.engine.config.ContextMapLoader;
 import dev.engine.config.Layout;
 import dev.engine.config.LayoutLocator;
 import dev.engine.config.Settings;
+import dev.engine.git.GitSystemConfig;
 import dev.engine.redact.Redaction;
 import dev.engine.redact.Redactor;
 import dev.engine.state.StateStore;
-import dev.engine.git.GitSystemConfig;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -29,8 +32,8 @@ public record Session(Layout layout, ContextMap map, Settings settings, StateSto
                Supplier<Redactor> redaction) {
 
     /** The map's stages, then any that only the state still knows (left by an older map). */
-    public java.util.List<String> knownStages() throws java.io.IOException {
-        java.util.List<String> names = new java.util.ArrayList<>(map.stageNames());
+    public List<String> knownStages() throws IOException {
+        List<String> names = new ArrayList<>(map.stageNames());
         state.statuses().keySet().stream().filter(n -> !names.contains(n)).forEach(names::add);
         return names;
     }

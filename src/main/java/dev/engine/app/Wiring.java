@@ -2,6 +2,7 @@ package dev.engine.app;
 
 import dev.engine.config.ConfigException;
 import dev.engine.config.Settings;
+import dev.engine.config.StageSpec;
 import dev.engine.escalation.CaseContext;
 import dev.engine.escalation.Escalator;
 import dev.engine.escalation.ModelEscalator;
@@ -12,25 +13,29 @@ import dev.engine.executor.Executor;
 import dev.engine.executor.ModelExecutor;
 import dev.engine.executor.NoExecutor;
 import dev.engine.fingerprint.Fingerprinter;
-import dev.engine.git.PatchLanding;
 import dev.engine.gate.AutoRun;
+import dev.engine.gate.ReviewGate;
+import dev.engine.git.PatchLanding;
 import dev.engine.git.RunTarget;
 import dev.engine.git.StageClone;
-import dev.engine.sandbox.Containment;
-import dev.engine.sandbox.Profiles;
-import dev.engine.sandbox.Sandbox;
-import dev.engine.stage.ProcessRunner;
+import dev.engine.git.Uncommitted;
 import dev.engine.reconcile.ConvergenceLoop;
 import dev.engine.reconcile.Policy;
 import dev.engine.redact.Redactor;
+import dev.engine.sandbox.Containment;
+import dev.engine.sandbox.Profiles;
+import dev.engine.sandbox.Sandbox;
 import dev.engine.stage.Attempts;
+import dev.engine.stage.ProcessRunner;
 import dev.engine.stage.StageResult;
 import dev.engine.stage.StageRunner;
+import dev.engine.stage.ssh.SshOptions;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -89,7 +94,7 @@ public final class Wiring implements AutoCloseable {
     }
 
     /** The containment of a stage's attempts and success checks (DESIGN.md §8). */
-    public Containment stageContainment(dev.engine.config.StageSpec stage) throws IOException {
+    public Containment stageContainment(StageSpec stage) throws IOException {
         return profiles().stage(stage, checkout.dir());
     }
 
@@ -119,7 +124,7 @@ public final class Wiring implements AutoCloseable {
         Profiles prof = profiles();
         StageRunner runner = new StageRunner(new StageRunner.Options(checkout.dir(), stageEnv(),
                 s.settings().defaultStageTimeout(), io.interactive(), io.verbose(), io.err(), io.clock(),
-                dev.engine.stage.ssh.SshOptions.from(s.settings()), processes, st -> prof.stage(st, checkout.dir())));
+                SshOptions.from(s.settings()), processes, st -> prof.stage(st, checkout.dir())));
         ConvergenceLoop.BeforeAttempt sync = stage -> {
             RunTarget.Choice choice = target();
             StageClone.Result r = checkout.sync(choice.commit());
@@ -133,7 +138,7 @@ public final class Wiring implements AutoCloseable {
             }
         };
         ConvergenceLoop.Holds holds = commit -> commit == null ? Optional.empty()
-                : target().held(commit).map(dev.engine.gate.ReviewGate.Held::describe);
+                : target().held(commit).map(ReviewGate.Held::describe);
         return new ConvergenceLoop.Parts(s.state(), s.audit(), redacting(runner), new Fingerprinter(s.settings().logTailLines()),
                 executor, escalator, io.clock(), io.cancellation(), out, s.layout().logsDir(),
                 s.layout().home(), s.map().stageNames(), sync, holds);
@@ -154,7 +159,7 @@ public final class Wiring implements AutoCloseable {
 
     /** The environment stage commands and success checks run with. */
     public Map<String, String> stageEnv() {
-        Map<String, String> env = new java.util.HashMap<>(io.env());
+        Map<String, String> env = new HashMap<>(io.env());
         // The clone is a repository of its own; the ceiling stops a `git -C ..` from the folder
         // that holds it from finding the user's repository above (I1).
         env.put("GIT_CEILING_DIRECTORIES", checkout.dir().getParent().toString());
@@ -178,7 +183,7 @@ public final class Wiring implements AutoCloseable {
             return apiClient;
         };
         // Diagnostics are read-only cluster commands: they need the kubeconfig, not the model's key.
-        Map<String, String> diagnosticsEnv = new java.util.HashMap<>(stageEnv());
+        Map<String, String> diagnosticsEnv = new HashMap<>(stageEnv());
         diagnosticsEnv.remove("OPENAI_API_KEY");
         diagnosticsEnv.remove("EXECUTOR_API_KEY");
         Profiles prof = profiles();
@@ -224,7 +229,7 @@ public final class Wiring implements AutoCloseable {
 
     /** Stages run from committed content; edits the user has not committed would silently not count. */
     public void warnAboutUncommittedChanges() throws IOException {
-        List<String> changed = dev.engine.git.Uncommitted.of(s.layout().workspace());
+        List<String> changed = Uncommitted.of(s.layout().workspace());
         if (!changed.isEmpty()) {
             int shown = Math.min(5, changed.size());
             io.err().println("engine: warning: stages run from the committed " + s.settings().aiBranch()

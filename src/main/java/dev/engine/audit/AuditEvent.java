@@ -1,5 +1,7 @@
 package dev.engine.audit;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -11,6 +13,6 @@ import java.util.Map;
 public record AuditEvent(String time, String stage, String event, Map<String, Object> details) {
     public AuditEvent {
         // insertion order is kept (the trail reads better that way); null values are allowed
-        details = details == null ? Map.of() : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(details));
+        details = details == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(details));
     }
 }

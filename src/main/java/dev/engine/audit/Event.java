@@ -1,6 +1,7 @@
 package dev.engine.audit;
 
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Every event the engine writes to {@code state/audit.jsonl}, with the name it has there. The
@@ -30,12 +31,12 @@ public enum Event {
     }
 
     /** The event named {@code wire} in a trail; empty for a name this engine does not write. */
-    public static java.util.Optional<Event> fromWire(String wire) {
+    public static Optional<Event> fromWire(String wire) {
         for (Event e : values()) {
             if (e.wire().equals(wire)) {
-                return java.util.Optional.of(e);
+                return Optional.of(e);
             }
         }
-        return java.util.Optional.empty();
+        return Optional.empty();
     }
 }

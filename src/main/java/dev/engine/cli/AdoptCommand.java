@@ -1,10 +1,8 @@
 package dev.engine.cli;
 
 import dev.engine.app.Session;
-
-import dev.engine.audit.Event;
-
 import dev.engine.audit.AuditLog;
+import dev.engine.audit.Event;
 import dev.engine.config.ConfigException;
 import dev.engine.git.AiBranchException;
 import dev.engine.git.RuntimeFiles;

@@ -1,9 +1,8 @@
 package dev.engine.cli;
 
-import dev.engine.app.Session;
-
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.engine.app.Session;
 import dev.engine.audit.AuditEvent;
 import dev.engine.audit.AuditLog;
 import dev.engine.config.ConfigException;

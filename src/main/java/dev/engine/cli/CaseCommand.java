@@ -2,7 +2,6 @@ package dev.engine.cli;
 
 import dev.engine.app.Session;
 import dev.engine.app.Wiring;
-
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
 import dev.engine.escalation.casefile.CaseFile;

@@ -1,7 +1,6 @@
 package dev.engine.cli;
 
 import dev.engine.app.Session;
-
 import dev.engine.config.ConfigException;
 import dev.engine.console.Console;
 import dev.engine.console.ConsoleServer;
@@ -9,10 +8,10 @@ import dev.engine.state.EngineLock;
 import dev.engine.watch.ListenAddress;
 import java.io.IOException;
 import java.net.BindException;
+import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;

@@ -1,8 +1,10 @@
 package dev.engine.cli;
 
+import dev.engine.config.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -75,7 +77,7 @@ final class DemoCommand implements Callable<Integer> {
             try (StandInModel model = new StandInModel(List.of(resource("demo/model/answer1.json"), resource("demo/model/answer2.json")))) {
                 Map<String, String> env = new HashMap<>(root.ctx.env());
                 // The user's own settings (a real model endpoint, another branch) must not leak into the demo.
-                dev.engine.config.Settings.KEYS.forEach(k -> env.remove(k.envVar()));
+                Settings.KEYS.forEach(k -> env.remove(k.envVar()));
                 env.remove("EXECUTOR_API_KEY");
                 env.put("PATH", bin + ":" + env.getOrDefault("PATH", "/usr/bin:/bin"));
                 env.put("CTRL_IP", "10.5.0.2");
@@ -158,7 +160,7 @@ final class DemoCommand implements Callable<Integer> {
             if (in == null) {
                 throw new IOException("demo resource missing from the build: " + name);
             }
-            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).strip();
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
         }
     }
 

@@ -1,11 +1,12 @@
 package dev.engine.cli;
 
+import dev.engine.app.Io;
 import java.nio.file.Path;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ScopeType;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 @Command(name = "engine",
         mixinStandardHelpOptions = true,
@@ -68,8 +69,8 @@ public final class EngineCommand implements Runnable {
     }
 
     /** What the engine takes from this command line's process (dev.engine.app knows nothing of picocli). */
-    dev.engine.app.Io io() {
-        return new dev.engine.app.Io(ctx.env(), ctx.out(), ctx.err(), ctx.clock(), ctx.cancellation(), interactive(), verbose);
+    Io io() {
+        return new Io(ctx.env(), ctx.out(), ctx.err(), ctx.clock(), ctx.cancellation(), interactive(), verbose);
     }
 
     boolean interactive() {

@@ -1,19 +1,17 @@
 package dev.engine.cli;
 
 import dev.engine.app.Session;
-
 import dev.engine.audit.Event;
-
 import dev.engine.config.ConfigException;
 import dev.engine.control.ActionRequest;
 import dev.engine.control.ActionResult;
 import dev.engine.control.ControlClient;
 import dev.engine.git.AiBranch;
-import dev.engine.reconcile.StageLifecycle;
-import dev.engine.git.RuntimeFiles;
 import dev.engine.git.AiBranchException;
 import dev.engine.git.ApproveResult;
 import dev.engine.git.RejectResult;
+import dev.engine.git.RuntimeFiles;
+import dev.engine.reconcile.StageLifecycle;
 import dev.engine.state.EngineLock;
 import dev.engine.state.LockHeldException;
 import dev.engine.state.StageStatus;

@@ -3,14 +3,15 @@ package dev.engine.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engine.state.Json;
 import java.io.IOException;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import org.yaml.snakeyaml.DumperOptions;
 import org.yaml.snakeyaml.Yaml;
-import picocli.CommandLine;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 /**
  * The output flags of every command that prints a table, spelled as kubectl, flux and talosctl
@@ -23,7 +24,7 @@ final class OutputOptions {
     /** The names shell completion offers for -o (the enum's constants are upper case). */
     static final class FormatNames implements Iterable<String> {
         @Override
-        public java.util.Iterator<String> iterator() {
+        public Iterator<String> iterator() {
             return List.of("table", "wide", "json", "yaml").iterator();
         }
     }

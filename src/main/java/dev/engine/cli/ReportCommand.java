@@ -1,12 +1,12 @@
 package dev.engine.cli;
 
 import dev.engine.app.Session;
-
 import dev.engine.audit.AuditLog;
 import dev.engine.config.ConfigException;
 import dev.engine.redact.Redactor;
 import dev.engine.report.IncidentReport;
 import java.io.IOException;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.eclipse.jgit.api.Git;
@@ -46,7 +46,7 @@ final class ReportCommand implements Callable<Integer> {
         AuditLog.Read read = s.audit().read(Optional.empty(), 0);
         if (s.map().stage(stage).isEmpty() && read.events().stream().noneMatch(e -> stage.equals(e.stage()))) {
             // Unknown both to the map and to the trail: the same message `run` gives for a typo.
-            s.map().select(java.util.List.of(stage));
+            s.map().select(List.of(stage));
         }
         // As a run redacts: the workspace's known secret values too, not only patterns and the environment.
         Redactor redactor = s.redactor();

@@ -1,7 +1,6 @@
 package dev.engine.cli;
 
 import dev.engine.app.Session;
-
 import dev.engine.config.ConfigException;
 import dev.engine.control.ActionRequest;
 import dev.engine.state.LockHeldException;

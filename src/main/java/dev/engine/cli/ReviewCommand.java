@@ -1,9 +1,7 @@
 package dev.engine.cli;
 
 import dev.engine.app.Session;
-
 import dev.engine.audit.Event;
-
 import dev.engine.config.ConfigException;
 import dev.engine.control.ActionRequest;
 import dev.engine.git.AiBranch;
@@ -11,14 +9,20 @@ import dev.engine.git.AiBranchException;
 import dev.engine.git.PendingCommit;
 import dev.engine.git.RejectResult;
 import dev.engine.git.RuntimeFiles;
+import dev.engine.reconcile.StageLifecycle;
 import dev.engine.state.EngineLock;
 import dev.engine.state.LockHeldException;
+import dev.engine.state.StageStatus;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.io.PrintStream;
 import java.time.Instant;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
@@ -178,10 +182,10 @@ final class ReviewCommand implements Callable<Integer> {
      * The stage a review decision is about, so `audit --stage` shows it: the commit's stage, or,
      * for --all (commitish null), the one stage every pending commit shares; null when mixed or unknown.
      */
-    static String stageOf(java.util.List<dev.engine.git.PendingCommit> pending, String commitish) {
-        java.util.Set<String> stages = new java.util.LinkedHashSet<>();
-        for (dev.engine.git.PendingCommit c : pending) {
-            if (commitish == null || c.sha().startsWith(commitish.toLowerCase(java.util.Locale.ROOT))) {
+    static String stageOf(List<PendingCommit> pending, String commitish) {
+        Set<String> stages = new LinkedHashSet<>();
+        for (PendingCommit c : pending) {
+            if (commitish == null || c.sha().startsWith(commitish.toLowerCase(Locale.ROOT))) {
                 stages.add(c.stage());
             }
         }
@@ -193,14 +197,14 @@ final class ReviewCommand implements Callable<Integer> {
      * or rejected) may run again: they go back to failed, and the next run decides afresh.
      */
     static void settleWaits(Session s, AiBranch ai, String how, PrintStream out) throws IOException {
-        java.util.Set<String> pending = new java.util.HashSet<>();
+        Set<String> pending = new HashSet<>();
         ai.pending().forEach(p -> pending.add(p.sha()));
-        for (Map.Entry<String, dev.engine.state.StageStatus> e : s.state().statuses().entrySet()) {
-            if (e.getValue() != dev.engine.state.StageStatus.AWAITING_REVIEW) continue;
+        for (Map.Entry<String, StageStatus> e : s.state().statuses().entrySet()) {
+            if (e.getValue() != StageStatus.AWAITING_REVIEW) continue;
             String held = s.state().info(e.getKey()).heldCommit();
             if (held == null || pending.contains(held)) continue;
             String reason = "AI commit " + held.substring(0, Math.min(10, held.length())) + " was " + how + "; the next run goes on";
-            new dev.engine.reconcile.StageLifecycle(s.state(), s.audit()).reviewSettled(e.getKey(), held, how, reason);
+            new StageLifecycle(s.state(), s.audit()).reviewSettled(e.getKey(), held, how, reason);
             out.println(e.getKey() + ": no longer awaiting review (" + reason + ")");
         }
     }

@@ -2,9 +2,7 @@ package dev.engine.cli;
 
 import dev.engine.app.Engine;
 import dev.engine.app.Session;
-
 import dev.engine.audit.Event;
-
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
 import dev.engine.reconcile.ConvergenceLoop;

@@ -1,7 +1,6 @@
 package dev.engine.cli;
 
 import dev.engine.app.Session;
-
 import dev.engine.config.StageSpec;
 import dev.engine.gate.AutoRun;
 import dev.engine.git.RunTarget;

@@ -1,6 +1,7 @@
 package dev.engine.cli;
 
 import dev.engine.stage.Cancellation;
+import java.io.PrintStream;
 import sun.misc.Signal;
 
 /**
@@ -12,7 +13,7 @@ import sun.misc.Signal;
 final class Signals {
     private Signals() {}
 
-    static void install(Cancellation cancellation, java.io.PrintStream err) {
+    static void install(Cancellation cancellation, PrintStream err) {
         for (String name : new String[] {"TERM", "INT"}) {
             try {
                 Signal.handle(new Signal(name), s -> {

@@ -1,7 +1,6 @@
 package dev.engine.cli;
 
 import dev.engine.app.Session;
-
 import dev.engine.config.ConfigException;
 import dev.engine.config.Durations;
 import dev.engine.sandbox.Sandbox;
@@ -15,13 +14,13 @@ import java.time.temporal.ChronoUnit;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
+import picocli.CommandLine;
 
 @Command(name = "status", mixinStandardHelpOptions = true, sortOptions = false,
         description = {

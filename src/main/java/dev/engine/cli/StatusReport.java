@@ -1,7 +1,6 @@
 package dev.engine.cli;
 
 import dev.engine.app.Session;
-
 import dev.engine.git.PendingCommits;
 import dev.engine.state.EngineLock;
 import dev.engine.state.ErrorRecord;
@@ -10,6 +9,7 @@ import dev.engine.state.StageStatus;
 import dev.engine.state.StateStore;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,7 +44,7 @@ record StatusReport(String home, String workspace, List<Row> stages, String aiBr
             // A stage the bash loop ran has no stage_info.json: its current failure is the entry it
             // touched last, so the row shows the attempts and calls the state really holds.
             Optional<Map.Entry<String, ErrorRecord>> latest = info.lastFingerprint() != null ? Optional.empty()
-                    : errors.entrySet().stream().max(java.util.Comparator.comparing(e -> String.valueOf(e.getValue().lastTransition())));
+                    : errors.entrySet().stream().max(Comparator.comparing(e -> String.valueOf(e.getValue().lastTransition())));
             Optional<ErrorRecord> current = Optional.ofNullable(info.lastFingerprint())
                     .flatMap(fp -> errors.values().stream().filter(e -> fp.equals(e.fingerprint())).findFirst())
                     .or(() -> latest.map(Map.Entry::getValue));

@@ -2,11 +2,12 @@ package dev.engine.cli;
 
 import dev.engine.app.Session;
 import dev.engine.app.Wiring;
-
 import dev.engine.config.ConfigException;
 import dev.engine.config.StageSpec;
 import dev.engine.escalation.casefile.CaseSources;
 import dev.engine.escalation.diagnostics.DiagnosticsPolicy;
+import dev.engine.sandbox.Sandbox;
+import dev.engine.stage.ssh.SshTarget;
 import java.io.File;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -68,7 +69,7 @@ final class ValidateCommand implements Callable<Integer> {
         checkFiles(s, warnings);
         checkTools(s, errors, warnings);
         checkGit(s, out, warnings);
-        dev.engine.sandbox.Sandbox sandbox = dev.engine.sandbox.Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env());
+        Sandbox sandbox = Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env());
         SandboxReport.print(s, sandbox, out, root.interactive());
         warnings.addAll(SandboxReport.configWrites(s, sandbox, s.map().stages()));
         String key = root.ctx.env().get("OPENAI_API_KEY");
@@ -88,7 +89,7 @@ final class ValidateCommand implements Callable<Integer> {
         for (var st : s.map().stages()) {
             if (st.host().isPresent()) {
                 try {
-                    dev.engine.stage.ssh.SshTarget.parse(st.host().get());
+                    SshTarget.parse(st.host().get());
                 } catch (IllegalArgumentException e) {
                     errors.add("stages." + st.name() + ".host: " + e.getMessage());
                 }

@@ -1,14 +1,12 @@
 package dev.engine.cli;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.engine.app.AiBranchSyncStep;
 import dev.engine.app.Engine;
 import dev.engine.app.Session;
 import dev.engine.app.Wiring;
-
 import dev.engine.audit.Event;
-
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.engine.config.ConfigException;
 import dev.engine.config.Durations;
 import dev.engine.config.StageSpec;
@@ -19,6 +17,7 @@ import dev.engine.git.PendingCommits;
 import dev.engine.reconcile.ConvergenceLoop;
 import dev.engine.reconcile.Policy;
 import dev.engine.redact.Redactor;
+import dev.engine.sandbox.Profiles;
 import dev.engine.state.EngineLock;
 import dev.engine.state.Json;
 import dev.engine.state.LockHeldException;
@@ -41,14 +40,16 @@ import java.net.BindException;
 import java.net.URI;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
-import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine;
 
 @Command(name = "watch", mixinStandardHelpOptions = true, sortOptions = false, usageHelpAutoWidth = true,
         description = {
@@ -196,7 +197,7 @@ final class WatchCommand implements Callable<Integer> {
     private ControlSocket controlSocket(Session s, ActionQueue actions, WatchLoop loop) {
         try {
             return ControlSocket.open(s.layout().stateDir(), ConsoleWiring.controlHandler(s, actions,
-                    () -> java.util.Optional.ofNullable(loop.view().currentStage())));
+                    () -> Optional.ofNullable(loop.view().currentStage())));
         } catch (IOException e) {
             root.ctx.err().println("engine watch: no control channel (" + e.getMessage() + "): `engine reset` and `engine review"
                     + " approve|reject` exit 3 while watch runs; the console's buttons still work");
@@ -215,7 +216,7 @@ final class WatchCommand implements Callable<Integer> {
         Wiring w = engine.wiring();
         ConvergenceLoop loop = engine.loop();
         Policy policy = engine.policy();
-        dev.engine.sandbox.Profiles profiles = w.profiles();
+        Profiles profiles = w.profiles();
         SuccessChecks checks = new SuccessChecks(w.checkout().dir(), w.stageEnv(), s.settings().defaultStageTimeout(),
                 s.layout().logsDir(), s.layout().home(), root.ctx.clock(), root.ctx.cancellation(), w.processes(),
                 st -> profiles.stage(st, w.checkout().dir()));
@@ -280,7 +281,7 @@ final class WatchCommand implements Callable<Integer> {
     private static Double epochSeconds(String instant) {
         try {
             return instant == null ? null : Instant.parse(instant).toEpochMilli() / 1000.0;
-        } catch (java.time.format.DateTimeParseException e) {
+        } catch (DateTimeParseException e) {
             return null;
         }
     }

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -230,7 +231,7 @@ public final class ContextMapLoader {
      */
     private static StageSandbox sandbox(NodeReader r, Node node, String field) {
         if (node instanceof ScalarNode scalar) {
-            String v = scalar.getValue().strip().toLowerCase(java.util.Locale.ROOT);
+            String v = scalar.getValue().strip().toLowerCase(Locale.ROOT);
             if (v.equals("off") || v.equals("false")) {
                 return new StageSandbox(true, List.of());
             }

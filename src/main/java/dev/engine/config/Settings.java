@@ -1,14 +1,19 @@
 package dev.engine.config;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.eclipse.jgit.lib.Repository;
 
@@ -275,7 +280,7 @@ public record Settings(
     }
 
     private static String executorKindName(String raw) {
-        String k = raw.strip().toLowerCase(java.util.Locale.ROOT);
+        String k = raw.strip().toLowerCase(Locale.ROOT);
         if (!List.of("auto", "none", "command", "openai").contains(k)) {
             throw new IllegalArgumentException("expected one of auto, none, command, openai; got '" + raw + "'");
         }
@@ -283,7 +288,7 @@ public record Settings(
     }
 
     private static String autoRunName(String raw) {
-        String k = raw.strip().toLowerCase(java.util.Locale.ROOT);
+        String k = raw.strip().toLowerCase(Locale.ROOT);
         if (!List.of("declarative", "all", "none").contains(k)) {
             throw new IllegalArgumentException("expected one of declarative, all, none; got '" + raw + "'");
         }
@@ -322,8 +327,8 @@ public record Settings(
 
     /** Bytes, with an optional k or m suffix (binary): 65536, 64k, 1m. */
     private static Integer byteSize(String raw) {
-        String s = raw.strip().toLowerCase(java.util.Locale.ROOT);
-        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d{1,7})\\s*(k|kb|kib|m|mb|mib)?").matcher(s);
+        String s = raw.strip().toLowerCase(Locale.ROOT);
+        Matcher m = Pattern.compile("(\\d{1,7})\\s*(k|kb|kib|m|mb|mib)?").matcher(s);
         if (!m.matches()) {
             throw new IllegalArgumentException("expected a size such as 65536, 64k or 1m, got '" + raw + "'");
         }
@@ -387,13 +392,13 @@ public record Settings(
         if (raw.isBlank()) {
             return Optional.empty();
         }
-        java.net.URI uri;
+        URI uri;
         try {
-            uri = new java.net.URI(raw.strip());
-        } catch (java.net.URISyntaxException e) {
+            uri = new URI(raw.strip());
+        } catch (URISyntaxException e) {
             throw new IllegalArgumentException("not a valid URL (" + e.getReason() + ")");
         }
-        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
             throw new IllegalArgumentException("expected an http:// or https:// URL with a host"
                     + (scheme.isEmpty() ? "" : ", got a " + scheme + ": URL"));

@@ -1,6 +1,7 @@
 package dev.engine.console;
 
 import com.sun.net.httpserver.HttpExchange;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.IntSupplier;
@@ -110,7 +111,7 @@ final class Guard {
     }
 
     static String cookie(HttpExchange ex, String name) {
-        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", java.util.List.of())) {
+        for (String header : ex.getRequestHeaders().getOrDefault("Cookie", List.of())) {
             for (String part : header.split(";")) {
                 int eq = part.indexOf('=');
                 if (eq > 0 && part.substring(0, eq).strip().equals(name)) {

@@ -9,6 +9,7 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
@@ -94,7 +95,7 @@ final class SafeFiles {
                 end--;
             }
             int start = Math.max(0, end - lines);
-            return new Tail(String.join("\n", java.util.Arrays.asList(all).subList(start, end)), t.cut() || start > 0, t.size());
+            return new Tail(String.join("\n", Arrays.asList(all).subList(start, end)), t.cut() || start > 0, t.size());
         });
     }
 }

@@ -1,9 +1,8 @@
 package dev.engine.escalation;
 
-import dev.engine.audit.Event;
-
+import com.fasterxml.jackson.core.JsonProcessingException;
 import dev.engine.audit.AuditLog;
-
+import dev.engine.audit.Event;
 import dev.engine.config.StageSpec;
 import dev.engine.escalation.casefile.CaseFile;
 import dev.engine.escalation.casefile.DiagnosticOutput;
@@ -16,11 +15,18 @@ import dev.engine.escalation.diagnostics.Rule;
 import dev.engine.escalation.diagnostics.Verdict;
 import dev.engine.escalation.model.ModelAnswer;
 import dev.engine.escalation.model.ModelClient;
-import dev.engine.escalation.model.StoppableCall;
 import dev.engine.escalation.model.ModelException;
 import dev.engine.escalation.model.ModelReply;
+import dev.engine.escalation.model.StoppableCall;
 import dev.engine.git.PatchLanding;
 import dev.engine.redact.Redactor;
+import dev.engine.sandbox.Containment;
+import dev.engine.sandbox.Sandbox;
+import dev.engine.stage.Cancellation;
+import dev.engine.stage.ProcessRunner;
+import dev.engine.stage.ssh.SshOptions;
+import dev.engine.stage.ssh.SshTarget;
+import dev.engine.state.Json;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,9 +35,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import dev.engine.sandbox.Containment;
-import dev.engine.sandbox.Sandbox;
-import dev.engine.stage.ProcessRunner;
 
 /**
  * The escalation tier (DESIGN.md §1 step 3): case file, model call under the budget, then the
@@ -56,12 +59,12 @@ public final class ModelEscalator implements Escalator {
     public record Setup(CaseContext cases, PatchLanding landing, List<String> protectedFiles, List<String> allStages,
                         Map<String, String> diagnosticsEnv, Path diagnosticsDir, Path diagnosticsCwd,
                         Supplier<ModelClient> client, Optional<String> unavailable,
-                        dev.engine.stage.Cancellation cancellation, ProcessRunner processes,
+                        Cancellation cancellation, ProcessRunner processes,
                         Function<StageSpec, Containment> diagnosticsContainment) {
         /** Diagnostics uncontained: for tests of the escalation itself. */
         public Setup(CaseContext cases, PatchLanding landing, List<String> protectedFiles, List<String> allStages,
                      Map<String, String> diagnosticsEnv, Path diagnosticsDir, Path diagnosticsCwd,
-                     Supplier<ModelClient> client, Optional<String> unavailable, dev.engine.stage.Cancellation cancellation) {
+                     Supplier<ModelClient> client, Optional<String> unavailable, Cancellation cancellation) {
             this(cases, landing, protectedFiles, allStages, diagnosticsEnv, diagnosticsDir, diagnosticsCwd, client, unavailable,
                     cancellation, new ProcessRunner(Sandbox.unavailable("not used")), st -> Containment.off("not contained"));
         }
@@ -189,7 +192,7 @@ public final class ModelEscalator implements Escalator {
         DiagnosticsPolicy policy = new DiagnosticsPolicy(stage.diagnostics(), s.diagnosticsEnv(), names);
         if (stage.host().isPresent()) {
             try {
-                dev.engine.stage.ssh.SshTarget.parse(stage.host().get());
+                SshTarget.parse(stage.host().get());
             } catch (IllegalArgumentException bad) {
                 for (String command : commands) {
                     refuseDiagnostic(stage, fingerprint, command, Rule.STAGE_HOST, "the stage's host: is invalid: " + bad.getMessage(), refused);
@@ -200,8 +203,8 @@ public final class ModelEscalator implements Escalator {
         DiagnosticsRunner runner = stage.host().isPresent()
                 ? new DiagnosticsRunner(s.diagnosticsCwd(), s.diagnosticsEnv(), c.settings().diagnosticsTimeout(),
                         c.settings().diagnosticsOutputCap(), s.diagnosticsDir(), c.redactor()::redact,
-                        RemoteDiagnostics.over(dev.engine.stage.ssh.SshOptions.from(c.settings()),
-                                dev.engine.stage.ssh.SshTarget.parse(stage.host().get()), s.cancellation()))
+                        RemoteDiagnostics.over(SshOptions.from(c.settings()),
+                                SshTarget.parse(stage.host().get()), s.cancellation()))
                 : new DiagnosticsRunner(s.diagnosticsCwd(), s.diagnosticsEnv(), c.settings().diagnosticsTimeout(),
                         c.settings().diagnosticsOutputCap(), s.diagnosticsDir(), c.redactor()::redact, s.processes(),
                         s.diagnosticsContainment().apply(stage), s.cancellation());
@@ -235,8 +238,8 @@ public final class ModelEscalator implements Escalator {
     private static String errorJson(ModelException e) {
         Map<String, Object> m = AuditLog.details("error", e.wire(), "message", e.getMessage());
         try {
-            return dev.engine.state.Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(m);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException impossible) {
+            return Json.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(m);
+        } catch (JsonProcessingException impossible) {
             return "{}";
         }
     }

@@ -1,5 +1,6 @@
 package dev.engine.executor;
 
+import dev.engine.config.Durations;
 import dev.engine.escalation.CaseContext;
 import dev.engine.escalation.casefile.CaseFile;
 import dev.engine.git.PatchLanding;
@@ -66,7 +67,7 @@ public final class CommandExecutor implements Executor {
                     .withCap(s.outputCap(), ProcessRunner.OnCap.DROP, "executor_output_cap");
             CommandOutcome run = s.processes().run(spec, out, s.cancellation());
             out.flush();
-            String how = run.timedOut() ? "timed out after " + dev.engine.config.Durations.format(s.timeout())
+            String how = run.timedOut() ? "timed out after " + Durations.format(s.timeout())
                     : run.interrupted() ? "was stopped"
                     : run.startError().map(e -> "could not start: " + e)
                             .orElse("exited " + run.exitCode().map(String::valueOf).orElse("?"));

@@ -1,9 +1,7 @@
 package dev.engine.executor;
 
-import dev.engine.audit.Event;
-
 import dev.engine.audit.AuditLog;
-
+import dev.engine.audit.Event;
 import dev.engine.escalation.CaseContext;
 import dev.engine.escalation.ModelEscalator;
 import dev.engine.escalation.casefile.CaseFile;
@@ -13,6 +11,7 @@ import dev.engine.escalation.model.ModelException;
 import dev.engine.escalation.model.ModelReply;
 import dev.engine.escalation.model.StoppableCall;
 import dev.engine.git.PatchLanding;
+import dev.engine.stage.Cancellation;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,7 +29,7 @@ import java.util.function.Supplier;
 public final class ModelExecutor implements Executor {
 
     public record Setup(CaseContext cases, PatchLanding landing, List<String> protectedFiles, Path patchesDir,
-                        Supplier<ModelClient> client, dev.engine.stage.Cancellation cancellation) {}
+                        Supplier<ModelClient> client, Cancellation cancellation) {}
 
     private final Setup s;
 

@@ -2,8 +2,10 @@ package dev.engine.gate;
 
 import dev.engine.config.StageSpec;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -126,7 +128,7 @@ public final class ExecutedFiles {
             return List.of(); // absolute: outside the workspace
         }
         String dir = script.contains("/") ? script.substring(0, script.lastIndexOf('/')) : "";
-        java.util.Set<String> candidates = new java.util.LinkedHashSet<>();
+        Set<String> candidates = new LinkedHashSet<>();
         Matcher lead = LEADING_VAR.matcher(written);
         if (lead.find()) {
             String rest = written.substring(lead.end());
@@ -136,7 +138,7 @@ public final class ExecutedFiles {
             candidates.add(join(dir, written));
             candidates.add(written);
         }
-        List<String> out = new java.util.ArrayList<>();
+        List<String> out = new ArrayList<>();
         for (String c : candidates) {
             String norm = normalize(c);
             if (norm == null) continue;

@@ -1,5 +1,7 @@
 package dev.engine.git;
 
+import dev.engine.patch.GitTreeView;
+import dev.engine.patch.TreeView;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +33,8 @@ import org.eclipse.jgit.lib.ObjectInserter;
 import org.eclipse.jgit.lib.PersonIdent;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
-import org.eclipse.jgit.lib.UserConfig;
 import org.eclipse.jgit.lib.Repository;
+import org.eclipse.jgit.lib.UserConfig;
 import org.eclipse.jgit.merge.MergeStrategy;
 import org.eclipse.jgit.merge.ThreeWayMerger;
 import org.eclipse.jgit.revwalk.RevCommit;
@@ -143,8 +145,8 @@ public final class AiBranch implements AutoCloseable {
     }
 
     /** The files of {@code commit}, for checking a patch against exactly what it will be committed on. */
-    public dev.engine.patch.TreeView treeAt(ObjectId commit) throws IOException {
-        return new dev.engine.patch.GitTreeView(repo, commit);
+    public TreeView treeAt(ObjectId commit) throws IOException {
+        return new GitTreeView(repo, commit);
     }
 
     /** Commits {@code changes} on top of {@link #base()}; creates the branch on first use. */

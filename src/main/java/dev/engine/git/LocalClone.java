@@ -1,23 +1,28 @@
 package dev.engine.git;
 
 import java.io.IOException;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.eclipse.jgit.api.Git;
 import org.eclipse.jgit.api.ResetCommand;
 import org.eclipse.jgit.api.errors.GitAPIException;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.BatchRefUpdate;
 import org.eclipse.jgit.lib.ConfigConstants;
 import org.eclipse.jgit.lib.Constants;
-import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.NullProgressMonitor;
+import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Ref;
 import org.eclipse.jgit.lib.RefUpdate;
 import org.eclipse.jgit.lib.Repository;
@@ -71,7 +76,7 @@ final class LocalClone {
         }
         Path refs = git.resolve("refs");
         if (Files.isDirectory(refs, LinkOption.NOFOLLOW_LINKS)) {
-            try (java.util.stream.Stream<Path> all = Files.walk(refs)) {
+            try (Stream<Path> all = Files.walk(refs)) {
                 for (Path p : all.filter(f -> f.getFileName().toString().endsWith(".lock"))
                         .filter(f -> Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)).toList()) {
                     Files.deleteIfExists(p);
@@ -89,7 +94,7 @@ final class LocalClone {
     static void writeAlternates(Path dir, Repository source) throws IOException {
         Path info = dir.resolve(".git/objects/info");
         Files.createDirectories(info);
-        Path objects = ((org.eclipse.jgit.internal.storage.file.FileRepository) source).getObjectsDirectory().toPath().toAbsolutePath().normalize();
+        Path objects = ((FileRepository) source).getObjectsDirectory().toPath().toAbsolutePath().normalize();
         replace(info.resolve("alternates"), objects + "\n");
     }
 
@@ -167,7 +172,7 @@ final class LocalClone {
                         return true;
                     }
                 }
-            } catch (java.net.URISyntaxException | IOException | RuntimeException e) {
+            } catch (URISyntaxException | IOException | RuntimeException e) {
                 return true; // not understood: not kept
             }
         }
@@ -282,13 +287,13 @@ final class LocalClone {
         while (i < lines.length && !lines[i].isBlank() && !lines[i].startsWith("#")) {
             i++;
         }
-        return String.join("\n", java.util.Arrays.asList(lines).subList(i, lines.length));
+        return String.join("\n", Arrays.asList(lines).subList(i, lines.length));
     }
 
     private static void replace(Path file, String text) throws IOException {
         Path tmp = file.resolveSibling("." + file.getFileName() + ".engine-tmp");
         Files.deleteIfExists(tmp);
         Files.writeString(tmp, text, StandardCharsets.UTF_8);
-        Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -1,8 +1,7 @@
 package dev.engine.git;
 
-import dev.engine.audit.Event;
-
 import dev.engine.audit.AuditLog;
+import dev.engine.audit.Event;
 import dev.engine.patch.FilePatch;
 import dev.engine.patch.PatchFormatException;
 import dev.engine.patch.PatchOutcome;

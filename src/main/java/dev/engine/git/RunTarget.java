@@ -7,15 +7,18 @@ import dev.engine.gate.FileChange;
 import dev.engine.gate.PendingCommit;
 import dev.engine.gate.ReviewGate;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
@@ -31,7 +34,9 @@ import org.eclipse.jgit.revwalk.RevCommit;
 import org.eclipse.jgit.revwalk.RevSort;
 import org.eclipse.jgit.revwalk.RevTree;
 import org.eclipse.jgit.revwalk.RevWalk;
+import org.eclipse.jgit.treewalk.EmptyTreeIterator;
 import org.eclipse.jgit.treewalk.TreeWalk;
+import org.eclipse.jgit.treewalk.filter.TreeFilter;
 
 /**
  * The commit a stage attempt runs (DESIGN.md §8): the AI branch tip when every pending AI commit
@@ -89,9 +94,9 @@ public final class RunTarget {
      * The text of every file each stage executes in main's tree (stage name to path to text), so
      * {@code validate} and {@code run} can read what a stage will do; empty when there is no main.
      */
-    public static java.util.Map<String, java.util.Map<String, String>> executedScripts(Path workspace, String mainBranch,
+    public static Map<String, Map<String, String>> executedScripts(Path workspace, String mainBranch,
             List<StageSpec> stages) throws IOException {
-        java.util.Map<String, java.util.Map<String, String>> out = new java.util.LinkedHashMap<>();
+        Map<String, Map<String, String>> out = new LinkedHashMap<>();
         try (Repository repo = CheckoutSource.open(workspace);
                 ObjectReader reader = repo.newObjectReader();
                 RevWalk walk = new RevWalk(reader)) {
@@ -102,7 +107,7 @@ public final class RunTarget {
             RevTree tree = walk.parseCommit(main).getTree();
             for (StageSpec stage : stages) {
                 ExecutedFiles e = executed(reader, tree, List.of(stage));
-                java.util.Map<String, String> texts = new java.util.LinkedHashMap<>();
+                Map<String, String> texts = new LinkedHashMap<>();
                 for (String path : e.paths()) {
                     try (TreeWalk tw = TreeWalk.forPath(reader, path, tree)) {
                         if (tw != null) {
@@ -150,11 +155,11 @@ public final class RunTarget {
         List<FileChange> out = new ArrayList<>();
         RevTree before = c.getParentCount() == 0 ? null : walk.parseCommit(c.getParent(0)).getTree();
         try (TreeWalk tw = new TreeWalk(reader)) {
-            if (before == null) tw.addTree(new org.eclipse.jgit.treewalk.EmptyTreeIterator());
+            if (before == null) tw.addTree(new EmptyTreeIterator());
             else tw.addTree(before);
             tw.addTree(c.getTree());
             tw.setRecursive(true);
-            tw.setFilter(org.eclipse.jgit.treewalk.filter.TreeFilter.ANY_DIFF);
+            tw.setFilter(TreeFilter.ANY_DIFF);
             while (tw.next()) {
                 FileMode a = tw.getFileMode(0);
                 FileMode b = tw.getFileMode(1);
@@ -167,8 +172,8 @@ public final class RunTarget {
 
     private static ExecutedFiles executed(ObjectReader reader, RevTree tree, List<StageSpec> stages) throws IOException {
         Set<String> paths = new HashSet<>();
-        java.util.Map<String, ObjectId> ids = new java.util.HashMap<>();
-        java.util.Map<String, FileMode> modes = new java.util.HashMap<>();
+        Map<String, ObjectId> ids = new HashMap<>();
+        Map<String, FileMode> modes = new HashMap<>();
         try (TreeWalk tw = new TreeWalk(reader)) {
             tw.addTree(tree);
             tw.setRecursive(true);

@@ -1,6 +1,7 @@
 package dev.engine.git;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -104,7 +105,7 @@ public final class ScratchClone implements AutoCloseable {
         try {
             if (Files.exists(dir, LinkOption.NOFOLLOW_LINKS)) SafeTree.deleteTree(dir);
         } catch (IOException e) {
-            throw new java.io.UncheckedIOException("cannot delete the scratch clone " + dir + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot delete the scratch clone " + dir + ": " + e.getMessage(), e);
         }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import org.eclipse.jgit.dircache.DirCache;
+import org.eclipse.jgit.internal.storage.file.FileRepository;
 import org.eclipse.jgit.lib.ObjectId;
 import org.eclipse.jgit.lib.Repository;
 
@@ -69,7 +71,7 @@ public final class StageClone {
     /** The objects folder of the workspace's repository: what clones borrow, read-only in a sandbox. */
     public static Path objectsDir(Path workspace) throws IOException {
         try (Repository repo = CheckoutSource.open(workspace.toAbsolutePath().normalize())) {
-            return ((org.eclipse.jgit.internal.storage.file.FileRepository) repo).getObjectsDirectory().toPath().toAbsolutePath().normalize();
+            return ((FileRepository) repo).getObjectsDirectory().toPath().toAbsolutePath().normalize();
         }
     }
 
@@ -264,7 +266,7 @@ public final class StageClone {
     private void storeLinks(Map<String, String> links) throws IOException {
         byte[] content = (JSON.writeValueAsString(links) + "\n").getBytes(StandardCharsets.UTF_8);
         Path f = linksFile();
-        if (Files.isRegularFile(f) && java.util.Arrays.equals(Files.readAllBytes(f), content)) return;
+        if (Files.isRegularFile(f) && Arrays.equals(Files.readAllBytes(f), content)) return;
         AtomicFiles.write(f, content, AtomicFiles.Sync.CONTENT);
     }
 }

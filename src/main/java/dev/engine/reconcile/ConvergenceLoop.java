@@ -1,8 +1,7 @@
 package dev.engine.reconcile;
 
-import dev.engine.audit.Event;
-
 import dev.engine.audit.AuditLog;
+import dev.engine.audit.Event;
 import dev.engine.config.Durations;
 import dev.engine.config.StageSpec;
 import dev.engine.escalation.CaseThread;
@@ -14,8 +13,9 @@ import dev.engine.executor.ExecutorOutcome;
 import dev.engine.executor.ExecutorRequest;
 import dev.engine.fingerprint.Fingerprinter;
 import dev.engine.reconcile.Observation.Attempt;
-import dev.engine.stage.Cancellation;
 import dev.engine.stage.Attempts;
+import dev.engine.stage.Cancellation;
+import dev.engine.stage.ProcessTree;
 import dev.engine.stage.StageResult;
 import dev.engine.state.ErrorRecord;
 import dev.engine.state.StageInfo;
@@ -219,7 +219,7 @@ public final class ConvergenceLoop {
     /** Best effort: the record only helps clean up after a crash, so failing to write it must not fail the stage. */
     private void recordGroup(String stage, long pgid) {
         try {
-            p.state().updateInfo(stage, i -> i.withProcessGroup(pgid, dev.engine.stage.ProcessTree.bootId()));
+            p.state().updateInfo(stage, i -> i.withProcessGroup(pgid, ProcessTree.bootId()));
         } catch (IOException e) {
             p.out().println(stage + ": warning: could not record the stage's process group: " + e.getMessage());
         }

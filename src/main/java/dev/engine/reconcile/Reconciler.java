@@ -5,6 +5,7 @@ import dev.engine.escalation.EscalationOutcome;
 import dev.engine.executor.ExecutorOutcome;
 import dev.engine.reconcile.Observation.Attempt;
 import dev.engine.state.StageStatus;
+import java.util.Optional;
 
 /**
  * The reconcile decision as a pure function, in the manner of controller-runtime's
@@ -73,7 +74,7 @@ public final class Reconciler {
      * for review); otherwise the stage runs again all the same, because a new failure's first
      * attempts also tell a flake from a real failure, and each one moves it toward escalation.
      */
-    public static Decision afterExecutor(ExecutorOutcome outcome, java.util.Optional<String> held) {
+    public static Decision afterExecutor(ExecutorOutcome outcome, Optional<String> held) {
         if (outcome instanceof ExecutorOutcome.Applied a) {
             return afterPatch(a.commit(), held);
         }
@@ -84,7 +85,7 @@ public final class Reconciler {
      * The next step once a fix was committed to the AI branch: run it, unless it waits for
      * review ({@code held} says why), in which case nothing runs it until a human approves.
      */
-    public static Decision afterPatch(String commit, java.util.Optional<String> held) {
+    public static Decision afterPatch(String commit, Optional<String> held) {
         return held.<Decision>map(why -> new Decision.AwaitReview(commit, why)).orElseGet(Decision.RunStage::new);
     }
 
@@ -96,7 +97,7 @@ public final class Reconciler {
             return new Decision.GiveUp("failure " + a.fingerprint() + " seen " + a.fingerprintAttempts()
                     + " times and escalation is unavailable: " + p.escalationUnavailable().get());
         }
-        java.util.Optional<String> spent = new Budget(p.apiCallBudget(), p.stageApiCallCap())
+        Optional<String> spent = new Budget(p.apiCallBudget(), p.stageApiCallCap())
                 .spent(a.fingerprint(), a.apiCallsForFingerprint(), a.apiCallsForStage());
         if (spent.isPresent()) {
             return new Decision.GiveUp(spent.get());

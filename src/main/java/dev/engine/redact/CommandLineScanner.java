@@ -1,9 +1,11 @@
 package dev.engine.redact;
 
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Layer 3: secrets placed where command lines and protocols put them.
@@ -205,7 +207,7 @@ final class CommandLineScanner {
 
     /** Tool conventions, command by command (a line, joined with its {@code \\}-continuations). */
     private static void tools(String t, List<Span> out) {
-        java.util.BitSet starts = new java.util.BitSet();
+        BitSet starts = new BitSet();
         for (String w : TOOL_WORDS) {
             int lineStart = -1;
             int lineEnd = -1;
@@ -727,7 +729,7 @@ final class CommandLineScanner {
         return e;
     }
 
-    private static final java.util.regex.Pattern SESSION_COOKIE = java.util.regex.Pattern.compile(
+    private static final Pattern SESSION_COOKIE = Pattern.compile(
             "sess|token|auth|sid|key|jwt|csrf|xsrf|remember|login|oauth|saml|secret|pass");
 
     /** {@code a=1; b=2}: every value (Cookie), or only the first (Set-Cookie: the rest are attributes). */

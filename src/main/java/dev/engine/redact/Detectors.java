@@ -1,7 +1,10 @@
 package dev.engine.redact;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import org.yaml.snakeyaml.Yaml;
 
 /**
  * Runs the detectors that need no memory of earlier texts (all layers but known values) over one
@@ -26,15 +29,15 @@ final class Detectors {
 
     private final FileHints hints;
     /** Per text: names repeat, and classifying one allocates. */
-    private final java.util.Map<String, KeyNames.Strength> names = new java.util.HashMap<>();
-    private org.yaml.snakeyaml.Yaml yaml;
+    private final Map<String, KeyNames.Strength> names = new HashMap<>();
+    private Yaml yaml;
 
     Detectors(FileHints hints) {
         this.hints = hints;
     }
 
     /** One parser for all the documents of this text (a Yaml instance is not thread-safe, and costs to build). */
-    org.yaml.snakeyaml.Yaml yaml() {
+    Yaml yaml() {
         if (yaml == null) {
             yaml = StructuredScanner.newYaml();
         }

@@ -2,6 +2,8 @@ package dev.engine.redact;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Layer 5: a long random-looking value in assignment position ({@code name: value},
@@ -135,7 +137,7 @@ final class EntropyRule {
     /** Words that precede a colon in prose and logs, not names of values. */
     private static final Set<String> NON_ASSIGNMENT = Set.of("http", "https", "see", "note", "warning", "info", "debug");
 
-    private static final java.util.regex.Pattern CAMEL_WORD = java.util.regex.Pattern.compile("[A-Z][a-z]{2,}");
+    private static final Pattern CAMEL_WORD = Pattern.compile("[A-Z][a-z]{2,}");
 
     /**
      * {@code k8s.NodeApplyController}, {@code kube-prometheus-stack-operator-7d8f9c6b5}: mostly
@@ -144,7 +146,7 @@ final class EntropyRule {
      */
     static boolean isWordy(String v) {
         int covered = 0;
-        java.util.regex.Matcher m = CAMEL_WORD.matcher(v);
+        Matcher m = CAMEL_WORD.matcher(v);
         while (m.find()) {
             if (hasVowel(m.group())) {
                 covered += m.group().length();

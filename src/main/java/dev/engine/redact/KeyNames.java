@@ -2,6 +2,7 @@ package dev.engine.redact;
 
 import java.util.Locale;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Decides from a key (field, variable, flag) name whether its value is a secret, and which
@@ -258,9 +259,9 @@ final class KeyNames {
         return isMask(v);
     }
 
-    private static final java.util.regex.Pattern BYTE_COUNT = java.util.regex.Pattern.compile("[0-9]+ bytes");
-    private static final java.util.regex.Pattern UPPER_IDENTIFIER = java.util.regex.Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+");
-    private static final java.util.regex.Pattern UUID = java.util.regex.Pattern.compile(
+    private static final Pattern BYTE_COUNT = Pattern.compile("[0-9]+ bytes");
+    private static final Pattern UPPER_IDENTIFIER = Pattern.compile("[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+");
+    private static final Pattern UUID = Pattern.compile(
             "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
 
     /** {@code DB_PASSWORD} as a value: the name of a variable or a Secret's key, not a password. */

@@ -2,6 +2,7 @@ package dev.engine.redact;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Values of keys named like secrets, in the forms found in configuration and logs: YAML
@@ -24,7 +25,7 @@ final class KeyValueScanner {
     private final boolean entropy;
 
     /** {@link KeyNames#classify}, possibly remembered: a log repeats a few dozen names a million times. */
-    private final java.util.function.Function<String, KeyNames.Strength> classifier;
+    private final Function<String, KeyNames.Strength> classifier;
 
     KeyValueScanner(boolean configFile, boolean envFile) {
         this(configFile, envFile, true, KeyNames::classify);
@@ -34,7 +35,7 @@ final class KeyValueScanner {
         this(configFile, envFile, entropy, KeyNames::classify);
     }
 
-    KeyValueScanner(boolean configFile, boolean envFile, boolean entropy, java.util.function.Function<String, KeyNames.Strength> classifier) {
+    KeyValueScanner(boolean configFile, boolean envFile, boolean entropy, Function<String, KeyNames.Strength> classifier) {
         this.configFile = configFile;
         this.envFile = envFile;
         this.entropy = entropy;

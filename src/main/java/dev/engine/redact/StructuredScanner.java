@@ -1,15 +1,17 @@
 package dev.engine.redact;
 
 import java.io.StringReader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
 import org.yaml.snakeyaml.LoaderOptions;
 import org.yaml.snakeyaml.Yaml;
 import org.yaml.snakeyaml.constructor.SafeConstructor;
@@ -18,7 +20,6 @@ import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
 import org.yaml.snakeyaml.nodes.SequenceNode;
-import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
 
 /**
  * Layer 2: YAML and JSON (JSON is YAML's flow style) parsed with SnakeYAML and redacted by path,
@@ -39,7 +40,7 @@ import org.yaml.snakeyaml.DumperOptions.ScalarStyle;
  * <p>Positions come from the parser's marks (counted in code points, converted to chars).
  */
 final class StructuredScanner {
-    private static final java.util.regex.Pattern ENV_VALUE = java.util.regex.Pattern.compile("/env/[0-9]+/value$");
+    private static final Pattern ENV_VALUE = Pattern.compile("/env/[0-9]+/value$");
 
     /** Larger texts are left to the line rules: a parse of many megabytes costs more than it finds. */
     static final int MAX_PARSE = 2_000_000;

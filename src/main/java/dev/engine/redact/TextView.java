@@ -1,5 +1,6 @@
 package dev.engine.redact;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -43,7 +44,7 @@ final class TextView {
         Builder append(int from, int to) {
             for (int i = from; i < to; i++) {
                 if (sb.length() == origin.length) {
-                    origin = java.util.Arrays.copyOf(origin, origin.length * 2);
+                    origin = Arrays.copyOf(origin, origin.length * 2);
                 }
                 origin[sb.length()] = base.toOriginal(i);
                 sb.append(base.text.charAt(i));
@@ -56,7 +57,7 @@ final class TextView {
         }
 
         TextView build() {
-            return new TextView(sb.toString(), java.util.Arrays.copyOf(origin, sb.length()), 0);
+            return new TextView(sb.toString(), Arrays.copyOf(origin, sb.length()), 0);
         }
     }
 

@@ -1,5 +1,7 @@
 package dev.engine.redact;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
@@ -195,7 +197,7 @@ final class TokenScanner {
             if (le - ls < 4) {
                 continue;
             }
-            List<int[]> segments = new java.util.ArrayList<>();
+            List<int[]> segments = new ArrayList<>();
             segments.add(new int[] {ls, le});
             StringBuilder joined = new StringBuilder(t.substring(ls, le));
             int p = nl;
@@ -245,7 +247,7 @@ final class TokenScanner {
     }
 
     /** All anchors of all rules, for the cheap test of a wrapped candidate. */
-    private static final List<String> ANCHORS = RULES.stream().flatMap(r -> java.util.Arrays.stream(r.anchors()))
+    private static final List<String> ANCHORS = RULES.stream().flatMap(r -> Arrays.stream(r.anchors()))
             .filter(a -> !a.equals(".") && !a.equals(":AA")).distinct().toList();
 
     /** Some format's anchor starts before the join (a token that began on the first line). */

@@ -1,6 +1,8 @@
 package dev.engine.sandbox;
 
+import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -71,14 +73,14 @@ public final class Sandbox {
         argv.add("-c");
         argv.add("exit 0");
         try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+            Process p = new ProcessBuilder(argv).redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
             byte[] out = p.getInputStream().readNBytes(4096);
             if (!p.waitFor(20, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 return Optional.of(bwrap.get() + " did not finish a trial run within 20 s");
             }
             if (p.exitValue() != 0) {
-                String said = new String(out, java.nio.charset.StandardCharsets.UTF_8).strip();
+                String said = new String(out, StandardCharsets.UTF_8).strip();
                 return Optional.of(bwrap.get() + " cannot create a sandbox here (" + (said.isEmpty() ? "exit " + p.exitValue() : said)
                         + "); user namespaces may be disabled: check `sysctl kernel.unprivileged_userns_clone`"
                         + " / `user.max_user_namespaces`, or run the engine where bubblewrap works");

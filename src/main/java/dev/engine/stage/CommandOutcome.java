@@ -1,6 +1,7 @@
 package dev.engine.stage;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -13,14 +14,14 @@ import java.util.Optional;
  *                     the note a shell would not give: an earlier segment that failed
  */
 public record CommandOutcome(Optional<Integer> exitCode, boolean timedOut, boolean interrupted, Duration duration,
-                             Optional<String> startError, boolean truncated, java.util.List<Integer> segmentExits) {
+                             Optional<String> startError, boolean truncated, List<Integer> segmentExits) {
     public CommandOutcome {
-        segmentExits = java.util.List.copyOf(segmentExits);
+        segmentExits = List.copyOf(segmentExits);
     }
 
     public CommandOutcome(Optional<Integer> exitCode, boolean timedOut, boolean interrupted, Duration duration,
                           Optional<String> startError) {
-        this(exitCode, timedOut, interrupted, duration, startError, false, java.util.List.of());
+        this(exitCode, timedOut, interrupted, duration, startError, false, List.of());
     }
 
     public boolean succeeded() {

@@ -1,11 +1,14 @@
 package dev.engine.stage;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * Stops a command and everything it started. Commands are launched as leaders of their own
@@ -81,10 +84,10 @@ public final class ProcessTree {
             return false;
         }
         Path proc = Path.of("/proc");
-        try (java.util.stream.Stream<Path> entries = Files.list(proc)) {
+        try (Stream<Path> entries = Files.list(proc)) {
             return entries.filter(p -> p.getFileName().toString().chars().allMatch(Character::isDigit))
                     .anyMatch(p -> livesInGroup(p.resolve("stat"), pgid));
-        } catch (IOException | java.io.UncheckedIOException e) {
+        } catch (IOException | UncheckedIOException e) {
             return false;
         }
     }
@@ -95,8 +98,8 @@ public final class ProcessTree {
      * happens to have the same number.
      */
     public static List<Long> liveMembersIn(long pgid, Path cwd) {
-        List<Long> out = new java.util.ArrayList<>();
-        try (java.util.stream.Stream<Path> entries = Files.list(Path.of("/proc"))) {
+        List<Long> out = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(Path.of("/proc"))) {
             for (Path p : entries.filter(e -> e.getFileName().toString().chars().allMatch(Character::isDigit)).toList()) {
                 if (livesInGroup(p.resolve("stat"), pgid) && sameDirectory(p.resolve("cwd"), cwd)) {
                     out.add(Long.parseLong(p.getFileName().toString()));

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.LongConsumer;
 
 /**
  * Runs one attempt of a stage: the command with the workspace as working directory, its output
@@ -97,7 +98,7 @@ public final class StageRunner implements Attempts {
     /** @param started told the process group of the stage command and of each success check as they start */
     @Override
     public StageResult run(StageSpec stage, int attempt, Path logsDir, Cancellation cancellation,
-                           java.util.function.LongConsumer started) throws IOException {
+                           LongConsumer started) throws IOException {
         Clock clock = options.clock();
         Path log = logPath(logsDir, stage.name(), attempt, LocalDateTime.now(clock));
         Files.createDirectories(log.getParent());
@@ -125,7 +126,7 @@ public final class StageRunner implements Attempts {
     }
 
     private StageResult runCommandAndChecks(StageSpec stage, Duration timeout, OutputStream out, Cancellation cancellation,
-                                            Path log, long started, java.util.function.LongConsumer groups) throws IOException {
+                                            Path log, long started, LongConsumer groups) throws IOException {
         CommandOutcome main;
         String killed;
         if (stage.host().isPresent()) {

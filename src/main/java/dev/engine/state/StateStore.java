@@ -6,12 +6,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.UnaryOperator;
@@ -234,7 +237,7 @@ public final class StateStore {
     // ---- ai_branch.json -------------------------------------------------------------------
 
     /** The last reconciliation of the AI branch with main, as {@code status} shows it. */
-    public record AiBranchSync(String time, String result, String conflictCommit, java.util.List<String> conflictPaths) {}
+    public record AiBranchSync(String time, String result, String conflictCommit, List<String> conflictPaths) {}
 
     public Optional<AiBranchSync> aiBranchSync() throws IOException {
         Path file = dir.resolve(AI_BRANCH_FILE);
@@ -262,7 +265,7 @@ public final class StateStore {
         } catch (NoSuchFileException e) {
             return json.createObjectNode();
         }
-        if (new String(bytes, java.nio.charset.StandardCharsets.UTF_8).isBlank()) {
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) {
             return json.createObjectNode();
         }
         try {
@@ -288,7 +291,7 @@ public final class StateStore {
      * process group it records is dead after a reboot anyway). This halves the fsyncs of an attempt.
      */
     private void write(Path file, JsonNode node, AtomicFiles.Sync sync) throws IOException {
-        byte[] content = (json.writeValueAsString(node) + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] content = (json.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
         if (sameContent(file, content)) {
             return;
         }
@@ -297,7 +300,7 @@ public final class StateStore {
 
     private static boolean sameContent(Path file, byte[] content) throws IOException {
         try {
-            return Files.size(file) == content.length && java.util.Arrays.equals(Files.readAllBytes(file), content);
+            return Files.size(file) == content.length && Arrays.equals(Files.readAllBytes(file), content);
         } catch (NoSuchFileException e) {
             return false;
         }

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -22,7 +23,7 @@ public final class LockWatch {
     private final Identity identity;
     private volatile boolean released;
 
-    private record Identity(Object inode, java.nio.file.attribute.FileTime modified) {
+    private record Identity(Object inode, FileTime modified) {
         static Identity of(Path file) throws IOException {
             BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
             return new Identity(a.fileKey(), a.lastModifiedTime());

@@ -1,11 +1,11 @@
 package dev.engine.watch;
 
 import dev.engine.config.StageSpec;
+import dev.engine.sandbox.Containment;
+import dev.engine.sandbox.Sandbox;
 import dev.engine.stage.Cancellation;
 import dev.engine.stage.CommandOutcome;
 import dev.engine.stage.ProcessRunner;
-import dev.engine.sandbox.Containment;
-import dev.engine.sandbox.Sandbox;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +18,7 @@ import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Re-runs a green stage's {@code success_checks} the way {@code StageRunner} runs them after the
@@ -38,7 +39,7 @@ public final class SuccessChecks implements WatchLoop.Checks {
     private final Clock clock;
     private final Cancellation cancellation;
     private final ProcessRunner processes;
-    private final java.util.function.Function<StageSpec, Containment> containment;
+    private final Function<StageSpec, Containment> containment;
 
     /** Uncontained: for tests of the checks themselves. */
     public SuccessChecks(Path cwd, Map<String, String> env, Duration defaultTimeout, Path logsDir, Path home, Clock clock,
@@ -53,7 +54,7 @@ public final class SuccessChecks implements WatchLoop.Checks {
      */
     public SuccessChecks(Path cwd, Map<String, String> env, Duration defaultTimeout, Path logsDir, Path home, Clock clock,
                          Cancellation cancellation, ProcessRunner processes,
-                         java.util.function.Function<StageSpec, Containment> containment) {
+                         Function<StageSpec, Containment> containment) {
         this.processes = processes;
         this.containment = containment;
         this.cwd = cwd;

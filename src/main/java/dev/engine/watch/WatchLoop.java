@@ -1,8 +1,7 @@
 package dev.engine.watch;
 
-import dev.engine.audit.Event;
-
 import dev.engine.audit.AuditLog;
+import dev.engine.audit.Event;
 import dev.engine.config.Durations;
 import dev.engine.config.StageSpec;
 import dev.engine.reconcile.ConvergenceLoop;

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -23,7 +24,7 @@ public final class WatchServer implements AutoCloseable {
     /** What the endpoints serve. */
     public interface Endpoints {
         /** Empty when ready, else why not. */
-        java.util.Optional<String> notReady();
+        Optional<String> notReady();
 
         byte[] statusJson() throws IOException;
 
@@ -38,7 +39,7 @@ public final class WatchServer implements AutoCloseable {
         void handle(HttpExchange exchange) throws IOException;
 
         /** Why this request may not read /api/status or /metrics (beyond loopback they need the console token); empty when it may. */
-        java.util.Optional<String> refuseData(HttpExchange exchange);
+        Optional<String> refuseData(HttpExchange exchange);
     }
 
     /** Server threads when the console is served: its live board streams hold up to four. */
@@ -100,7 +101,7 @@ public final class WatchServer implements AutoCloseable {
             return;
         }
         if (pages != null && (path.equals("/api/status") || path.equals("/metrics"))) {
-            java.util.Optional<String> refused = pages.refuseData(ex);
+            Optional<String> refused = pages.refuseData(ex);
             if (refused.isPresent()) {
                 text(ex, 403, "forbidden: " + refused.get() + "\n");
                 return;
@@ -110,7 +111,7 @@ public final class WatchServer implements AutoCloseable {
             switch (path) {
                 case "/healthz" -> text(ex, 200, "ok\n");
                 case "/readyz" -> {
-                    java.util.Optional<String> why = endpoints.notReady();
+                    Optional<String> why = endpoints.notReady();
                     text(ex, why.isEmpty() ? 200 : 503, why.map(w -> "not ready: " + w + "\n").orElse("ready\n"));
                 }
                 case "/api/status" -> send(ex, 200, "application/json; charset=utf-8", endpoints.statusJson());

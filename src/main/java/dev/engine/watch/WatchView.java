@@ -1,5 +1,8 @@
 package dev.engine.watch;
 
+import dev.engine.config.Durations;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -20,14 +23,14 @@ public record WatchView(String interval, long intervalMs, String startedAt, long
 
     public WatchView {
         unverifiable = List.copyOf(unverifiable);
-        backoff = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(backoff));
-        heldBack = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(heldBack));
+        backoff = Collections.unmodifiableMap(new LinkedHashMap<>(backoff));
+        heldBack = Collections.unmodifiableMap(new LinkedHashMap<>(heldBack));
     }
 
     /** A {@link Backoff} as JSON wants it (no java.time types in the engine's JSON dialect). */
     public record BackoffView(int failures, long delayMs, String delay, long nextAttemptCycle, String notBefore, String reason) {
         static BackoffView of(Backoff b) {
-            return new BackoffView(b.failures(), b.delay().toMillis(), dev.engine.config.Durations.format(b.delay()),
+            return new BackoffView(b.failures(), b.delay().toMillis(), Durations.format(b.delay()),
                     b.nextAttemptCycle(), b.notBefore().toString(), b.reason());
         }
     }

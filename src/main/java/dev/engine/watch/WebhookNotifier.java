@@ -1,10 +1,9 @@
 package dev.engine.watch;
 
-import dev.engine.audit.Event;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.engine.audit.AuditLog;
+import dev.engine.audit.Event;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;

@@ -4,7 +4,9 @@ import dev.engine.config.StageSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Set;
 import java.util.function.BiFunction;
 
 /**
@@ -205,7 +207,7 @@ public final class CaseFileBuilder {
         pieces.add(new Piece.Fixed("## Stage files\n\nPaths are relative to the workspace root. Whole files are shown "
                 + "as they are; excerpts carry line numbers.\n\n"));
         for (StageFiles.Skipped s : files.skipped()) {
-            notes.add("file " + Md.inline(s.entry(), 300) + ": " + s.kind().name().toLowerCase(java.util.Locale.ROOT)
+            notes.add("file " + Md.inline(s.entry(), 300) + ": " + s.kind().name().toLowerCase(Locale.ROOT)
                     + " (" + s.reason() + ")");
         }
         List<Part> parts = new ArrayList<>();
@@ -213,7 +215,7 @@ public final class CaseFileBuilder {
             String text = redact(f.path(), f.text());
             Lines lines = new Lines(text);
             boolean named = clues.names(f.path());
-            Parts.Focus focus = Parts.focus(lines, named ? clues.lineRefs(f.path()) : java.util.Set.of(), clues.identifiers());
+            Parts.Focus focus = Parts.focus(lines, named ? clues.lineRefs(f.path()) : Set.of(), clues.identifiers());
             parts.add(Parts.file(f, lines, named, focus, Md.fence(text), costs));
         }
         List<Part> view = List.copyOf(parts);

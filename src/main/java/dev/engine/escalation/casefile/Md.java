@@ -2,6 +2,7 @@ package dev.engine.escalation.casefile;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.regex.Pattern;
 
 /** Markdown helpers. Everything shown comes from files, logs or a model: none of it may break the case file's structure. */
@@ -15,7 +16,7 @@ final class Md {
     private Md() {}
 
     static String omitted(int lines) {
-        return String.format(java.util.Locale.ROOT, OMITTED_FORMAT, lines);
+        return String.format(Locale.ROOT, OMITTED_FORMAT, lines);
     }
 
     /** A code fence longer than any run of backticks in {@code content}, so the content cannot close it. */
@@ -78,6 +79,6 @@ final class Md {
     }
 
     static String plural(int n, String one, String many) {
-        return String.format(java.util.Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
+        return String.format(Locale.ROOT, "%,d %s", n, n == 1 ? one : many);
     }
 }

@@ -17,11 +17,13 @@ import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
@@ -179,7 +181,7 @@ final class StageFiles {
     private List<String> walk(Path dir, String entry, PathMatcher matcher) throws IOException {
         TreeSet<String> out = new TreeSet<>();
         // Visit order is the filesystem's: collect, then report sorted, so the case file does not depend on it.
-        Map<String, Skipped> met = new java.util.TreeMap<>();
+        Map<String, Skipped> met = new TreeMap<>();
         Files.walkFileTree(dir, new SimpleFileVisitor<>() {
             @Override
             public FileVisitResult preVisitDirectory(Path d, BasicFileAttributes attrs) {
@@ -254,7 +256,7 @@ final class StageFiles {
             while (buf.hasRemaining() && ch.read(buf) > 0) {
                 // keep reading
             }
-            bytes = java.util.Arrays.copyOf(buf.array(), buf.position());
+            bytes = Arrays.copyOf(buf.array(), buf.position());
         } catch (IOException e) {
             skipped.add(new Skipped(rel, Skip.MISSING, "cannot be read: " + e.getMessage()));
             return;
@@ -263,7 +265,7 @@ final class StageFiles {
         if (cut) {
             int end = (int) MAX_BYTES;
             while (end > 0 && bytes[end - 1] != '\n') end--; // whole lines only, never half a UTF-8 sequence
-            bytes = java.util.Arrays.copyOf(bytes, end);
+            bytes = Arrays.copyOf(bytes, end);
         }
         for (byte b : bytes) {
             if (b == 0) {

@@ -111,7 +111,7 @@ public final class DiagnosticsPolicy {
         if (entry == null || entry.isBlank()) {
             return List.of(new Violation(Rule.EMPTY, "the entry is empty"));
         }
-        CommandLine.Parsed parsed = CommandLine.parse(entry);
+        ShellWords.Parsed parsed = ShellWords.parse(entry);
         if (!parsed.isOk()) {
             return List.of(new Violation(Rule.STAGE_ENTRY, "it " + parsed.problem() + ", which needs a shell"));
         }
@@ -125,7 +125,7 @@ public final class DiagnosticsPolicy {
             }
         });
         List<Violation> out = new ArrayList<>();
-        for (List<String> segment : CommandLine.substitute(parsed.segments(), withPlaceholders).pipeline()) {
+        for (List<String> segment : ShellWords.substitute(parsed.segments(), withPlaceholders).pipeline()) {
             try {
                 ReadOnlyRules.checkConfiguredSegment(segment);
             } catch (RuleViolation v) {
@@ -137,11 +137,11 @@ public final class DiagnosticsPolicy {
 
     private Entry entry(String template, int index) {
         String comparable = Vars.normalizeSpace(Vars.substituteKnown(template, vars));
-        CommandLine.Parsed parsed = CommandLine.parse(template);
+        ShellWords.Parsed parsed = ShellWords.parse(template);
         if (!parsed.isOk()) {
             return unusable(template, comparable, Rule.STAGE_ENTRY, "it " + parsed.problem() + ", which needs a shell", index);
         }
-        CommandLine.Substituted s = CommandLine.substitute(parsed.segments(), vars);
+        ShellWords.Substituted s = ShellWords.substitute(parsed.segments(), vars);
         if (s.unknownVariable() != null) {
             return unusable(template, comparable, Rule.STAGE_ENTRY, "unknown variable ${" + s.unknownVariable() + "}", index);
         }
@@ -177,12 +177,12 @@ public final class DiagnosticsPolicy {
         if (bad != null) {
             return bad;
         }
-        CommandLine.Parsed parsed = CommandLine.parse(requested);
+        ShellWords.Parsed parsed = ShellWords.parse(requested);
         if (!parsed.isOk()) {
             return new Verdict.Refused(requested, parsed.rule(), NOT_CONFIGURED + "it " + parsed.problem());
         }
         // Nothing of the request is a variable (no '$' got past the character check).
-        List<String> argv = CommandLine.substitute(parsed.segments(), Map.of()).pipeline().get(0);
+        List<String> argv = ShellWords.substitute(parsed.segments(), Map.of()).pipeline().get(0);
         ReadOnlyRules.Decision d = ReadOnlyRules.check(argv, Context.request(names));
         if (d.rule() != null) {
             return new Verdict.Allowed(requested, List.of(argv), d.rule());

@@ -5,9 +5,11 @@ import dev.engine.sandbox.Sandbox;
 import dev.engine.stage.Cancellation;
 import dev.engine.stage.CommandOutcome;
 import dev.engine.stage.ProcessRunner;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -24,6 +26,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -42,7 +45,7 @@ public final class DiagnosticsRunner {
     private final Path outDir;
     private final UnaryOperator<String> redact;
     private final RemoteShell remote;
-    private static final java.util.regex.Pattern ENGINE_NOTES = java.util.regex.Pattern.compile(
+    private static final Pattern ENGINE_NOTES = Pattern.compile(
             "(?:\n\\[engine\\] output cut at \\d+ bytes \\(diagnostics_output_cap\\)\n"
                     + "|(?<=\n|^)\\[engine\\] command exited; stopping the background processes it left running\n)+$");
     private final ProcessRunner processes;
@@ -58,7 +61,7 @@ public final class DiagnosticsRunner {
     public interface RemoteShell {
         record Result(int exitCode, boolean timedOut) {}
 
-        Result run(String commandLine, java.io.OutputStream sink, Duration timeout) throws IOException;
+        Result run(String commandLine, OutputStream sink, Duration timeout) throws IOException;
     }
 
     public DiagnosticsRunner(Path cwd, Map<String, String> env, Duration timeout, int outputCapBytes, Path outDir,
@@ -127,9 +130,9 @@ public final class DiagnosticsRunner {
     }
 
     private Execution executeRemote(List<List<String>> pipeline) {
-        java.io.ByteArrayOutputStream kept = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream kept = new ByteArrayOutputStream();
         boolean[] cut = {false};
-        java.io.OutputStream capped = new java.io.OutputStream() {
+        OutputStream capped = new OutputStream() {
             @Override
             public void write(int b) {
                 write(new byte[] {(byte) b}, 0, 1);
@@ -166,7 +169,7 @@ public final class DiagnosticsRunner {
             command.addAll(argv.subList(1, argv.size()));
             resolved.add(command);
         }
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         ProcessRunner.Spec spec = new ProcessRunner.Spec(resolved, cwd, env, timeout, outputCapBytes, ProcessRunner.OnCap.STOP,
                 "diagnostics_output_cap", containment);
         CommandOutcome o = processes.run(spec, out, cancellation);

@@ -5,7 +5,7 @@ import java.util.Optional;
 
 /** The characters that mean something to a shell, named the way a refusal should quote them. */
 final class Metachars {
-    /** Everything except the pipe ({@code |}) and dollar, which {@link CommandLine} handles itself. */
+    /** Everything except the pipe ({@code |}) and dollar, which {@link ShellWords} handles itself. */
     static final String SHELL = ";&><`(){}*?[]~!#\\";
     /** Two-character forms named as a whole, so "&&" is reported rather than "&". */
     private static final List<String> PAIRS = List.of("$(", "${", "&&", "||", ">>", "<<", "<(", ">(", "|&", "&>");

@@ -1,5 +1,6 @@
 package dev.engine.stage.ssh;
 
+import com.jcraft.jsch.Channel;
 import com.jcraft.jsch.ChannelExec;
 import com.jcraft.jsch.HostKey;
 import com.jcraft.jsch.JSch;
@@ -251,7 +252,7 @@ public final class SshRunner {
         }
     }
 
-    private static boolean closedWithin(com.jcraft.jsch.Channel channel, Duration wait) throws InterruptedException {
+    private static boolean closedWithin(Channel channel, Duration wait) throws InterruptedException {
         long until = System.nanoTime() + wait.toNanos();
         while (!channel.isClosed()) {
             if (System.nanoTime() - until >= 0) {

@@ -13,7 +13,7 @@ import java.util.regex.Matcher;
  * A variable's value is spliced into its word afterwards and is never parsed, so a value holding
  * {@code ; rm -rf /} stays one argument.
  */
-final class CommandLine {
+final class ShellWords {
     /** A piece of a word: literal text, or a variable reference resolved at substitution time. */
     sealed interface Piece {
         record Text(String text) implements Piece {}
@@ -53,13 +53,13 @@ final class CommandLine {
     private StringBuilder text;
     private boolean quoted;
 
-    private CommandLine(String line) {
+    private ShellWords(String line) {
         this.line = line;
     }
 
     static Parsed parse(String line) {
         try {
-            return new CommandLine(line).run();
+            return new ShellWords(line).run();
         } catch (Problem p) {
             return Parsed.bad(p.rule, p.getMessage());
         }
