@@ -1,23 +1,17 @@
 package dev.engine.cli;
 
 import dev.engine.app.Session;
-import dev.engine.audit.Event;
 import dev.engine.config.ConfigException;
 import dev.engine.control.ActionRequest;
 import dev.engine.git.AiBranch;
 import dev.engine.git.AiBranchException;
 import dev.engine.git.PendingCommit;
-import dev.engine.git.RejectResult;
-import dev.engine.git.RuntimeFiles;
 import dev.engine.reconcile.StageLifecycle;
-import dev.engine.state.EngineLock;
 import dev.engine.state.LockHeldException;
 import dev.engine.state.StageStatus;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.time.Instant;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
