@@ -21,38 +21,10 @@ import org.eclipse.jgit.lib.Repository;
  * The engine's tunables after precedence is applied: flag, then environment, then the
  * {@code engine:} block of {@code context_map.yaml}, then the default.
  *
- * <p>To add a setting: add a {@link SettingKey} constant, list it in {@link #KEYS}, add a record
- * component and one line in {@link #from}.
+ * <p>To add a setting: add a {@link SettingKey} constant, list it in {@link #KEYS}, and add its
+ * accessor. Values are held by key, so nothing is ever filled in by position.
  */
-public record Settings(
-        int executorRetryThreshold,
-        int apiCallBudget,
-        int stageApiCallCap,
-        String aiBranch,
-        int maxAttemptsPerRun,
-        int logTailLines,
-        Duration defaultStageTimeout,
-        Optional<String> executorCommand,
-        Duration executorTimeout,
-        String executorKind,
-        Optional<String> executorBaseUrl,
-        Optional<String> executorModel,
-        List<String> executorEnv,
-        int executorOutputCap,
-        int caseTokenBudget,
-        String openaiBaseUrl,
-        String openaiModel,
-        Duration openaiTimeout,
-        int openaiMaxRetries,
-        Duration diagnosticsTimeout,
-        int diagnosticsOutputCap,
-        Optional<Path> sshIdentityFile,
-        Path sshKnownHosts,
-        Duration sshConnectTimeout,
-        Optional<String> notifyWebhookUrl,
-        String autoRun,
-        String sandboxBwrap,
-        List<String> executorWritable) {
+public final class Settings {
 
     public static final SettingKey<Integer> EXECUTOR_RETRY_THRESHOLD =
             new SettingKey<>("executor_retry_threshold", "3", wholeNumber(0));
@@ -133,22 +105,136 @@ public record Settings(
             OPENAI_TIMEOUT, OPENAI_MAX_RETRIES, DIAGNOSTICS_TIMEOUT, DIAGNOSTICS_OUTPUT_CAP, SSH_IDENTITY_FILE,
             SSH_KNOWN_HOSTS, SSH_CONNECT_TIMEOUT, NOTIFY_WEBHOOK_URL, AUTO_RUN, SANDBOX_BWRAP, EXECUTOR_WRITABLE);
 
-    public Settings {
-        executorCommand = executorCommand == null ? Optional.empty() : executorCommand;
-        executorBaseUrl = executorBaseUrl == null ? Optional.empty() : executorBaseUrl;
-        executorModel = executorModel == null ? Optional.empty() : executorModel;
-        executorEnv = List.copyOf(executorEnv);
-        sshIdentityFile = sshIdentityFile == null ? Optional.empty() : sshIdentityFile;
-        notifyWebhookUrl = notifyWebhookUrl == null ? Optional.empty() : notifyWebhookUrl;
-        executorWritable = executorWritable == null ? List.of() : List.copyOf(executorWritable);
+    private final Map<SettingKey<?>, Object> values;
+
+    private Settings(Map<SettingKey<?>, Object> values) {
+        this.values = Map.copyOf(values);
     }
+
+    @SuppressWarnings("unchecked")
+    private <T> T get(SettingKey<T> key) {
+        return (T) values.get(key);
+    }
+
+    public int executorRetryThreshold() {
+        return get(EXECUTOR_RETRY_THRESHOLD);
+    }
+
+    public int apiCallBudget() {
+        return get(API_CALL_BUDGET);
+    }
+
+    public int stageApiCallCap() {
+        return get(STAGE_API_CALL_CAP);
+    }
+
+    public String aiBranch() {
+        return get(AI_BRANCH);
+    }
+
+    public int maxAttemptsPerRun() {
+        return get(MAX_ATTEMPTS_PER_RUN);
+    }
+
+    public int logTailLines() {
+        return get(LOG_TAIL_LINES);
+    }
+
+    public Duration defaultStageTimeout() {
+        return get(STAGE_TIMEOUT);
+    }
+
+    public Optional<String> executorCommand() {
+        return get(EXECUTOR_COMMAND);
+    }
+
+    public Duration executorTimeout() {
+        return get(EXECUTOR_TIMEOUT);
+    }
+
+    public String executorKind() {
+        return get(EXECUTOR_KIND);
+    }
+
+    public Optional<String> executorBaseUrl() {
+        return get(EXECUTOR_BASE_URL);
+    }
+
+    public Optional<String> executorModel() {
+        return get(EXECUTOR_MODEL);
+    }
+
+    public List<String> executorEnv() {
+        return get(EXECUTOR_ENV);
+    }
+
+    public int executorOutputCap() {
+        return get(EXECUTOR_OUTPUT_CAP);
+    }
+
+    public int caseTokenBudget() {
+        return get(CASE_TOKEN_BUDGET);
+    }
+
+    public String openaiBaseUrl() {
+        return get(OPENAI_BASE_URL);
+    }
+
+    public String openaiModel() {
+        return get(OPENAI_MODEL);
+    }
+
+    public Duration openaiTimeout() {
+        return get(OPENAI_TIMEOUT);
+    }
+
+    public int openaiMaxRetries() {
+        return get(OPENAI_MAX_RETRIES);
+    }
+
+    public Duration diagnosticsTimeout() {
+        return get(DIAGNOSTICS_TIMEOUT);
+    }
+
+    public int diagnosticsOutputCap() {
+        return get(DIAGNOSTICS_OUTPUT_CAP);
+    }
+
+    public Optional<Path> sshIdentityFile() {
+        return get(SSH_IDENTITY_FILE);
+    }
+
+    public Path sshKnownHosts() {
+        return get(SSH_KNOWN_HOSTS);
+    }
+
+    public Duration sshConnectTimeout() {
+        return get(SSH_CONNECT_TIMEOUT);
+    }
+
+    public Optional<String> notifyWebhookUrl() {
+        return get(NOTIFY_WEBHOOK_URL);
+    }
+
+    public String autoRun() {
+        return get(AUTO_RUN);
+    }
+
+    public String sandboxBwrap() {
+        return get(SANDBOX_BWRAP);
+    }
+
+    public List<String> executorWritable() {
+        return get(EXECUTOR_WRITABLE);
+    }
+
 
     /** The executor kind after {@code auto} is resolved. */
     public String effectiveExecutorKind() {
-        if (!executorKind.equals("auto")) {
-            return executorKind;
+        if (!executorKind().equals("auto")) {
+            return executorKind();
         }
-        return executorCommand.isPresent() ? "command" : "none";
+        return executorCommand().isPresent() ? "command" : "none";
     }
 
     public static Optional<SettingKey<?>> key(String name) {
@@ -211,41 +297,8 @@ public record Settings(
         return from(values);
     }
 
-    @SuppressWarnings("unchecked")
-    private static <T> T get(Map<SettingKey<?>, Object> values, SettingKey<T> key) {
-        return (T) values.get(key);
-    }
-
     private static Settings from(Map<SettingKey<?>, Object> v) {
-        return new Settings(
-                get(v, EXECUTOR_RETRY_THRESHOLD),
-                get(v, API_CALL_BUDGET),
-                get(v, STAGE_API_CALL_CAP),
-                get(v, AI_BRANCH),
-                get(v, MAX_ATTEMPTS_PER_RUN),
-                get(v, LOG_TAIL_LINES),
-                get(v, STAGE_TIMEOUT),
-                get(v, EXECUTOR_COMMAND),
-                get(v, EXECUTOR_TIMEOUT),
-                get(v, EXECUTOR_KIND),
-                get(v, EXECUTOR_BASE_URL),
-                get(v, EXECUTOR_MODEL),
-                get(v, EXECUTOR_ENV),
-                get(v, EXECUTOR_OUTPUT_CAP),
-                get(v, CASE_TOKEN_BUDGET),
-                get(v, OPENAI_BASE_URL),
-                get(v, OPENAI_MODEL),
-                get(v, OPENAI_TIMEOUT),
-                get(v, OPENAI_MAX_RETRIES),
-                get(v, DIAGNOSTICS_TIMEOUT),
-                get(v, DIAGNOSTICS_OUTPUT_CAP),
-                get(v, SSH_IDENTITY_FILE),
-                get(v, SSH_KNOWN_HOSTS),
-                get(v, SSH_CONNECT_TIMEOUT),
-                get(v, NOTIFY_WEBHOOK_URL),
-                get(v, AUTO_RUN),
-                get(v, SANDBOX_BWRAP),
-                get(v, EXECUTOR_WRITABLE));
+        return new Settings(v);
     }
 
     // ---- parsers: each message completes "<where>: " ----
@@ -416,5 +469,20 @@ public record Settings(
             throw new IllegalArgumentException("not a valid git branch name: '" + raw + "'");
         }
         return name;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Settings other && values.equals(other.values);
+    }
+
+    @Override
+    public int hashCode() {
+        return values.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "Settings" + values;
     }
 }
