@@ -51,13 +51,13 @@ final class Timeline {
         List<View.Attachment> attachments = new ArrayList<>();
         Map<String, Object> d = e.details();
         switch (e.event()) {
-            case "attempt_finished" -> text(d, "log").flatMap(log -> logTail(log, "log tail: " + log)).ifPresent(attachments::add);
+            case "attempt_finished" -> text(d, "log").flatMap(log -> logTail(log, "log tail", log)).ifPresent(attachments::add);
             case "model_call" -> text(d, "case").ifPresent(caseName -> {
-                file(escalationsDir + "/" + caseName, "case file sent: " + caseName).ifPresent(attachments::add);
-                answerName(caseName).flatMap(a -> file(escalationsDir + "/" + a, "answer: " + a)).ifPresent(attachments::add);
+                file(escalationsDir + "/" + caseName, "case file sent", caseName).ifPresent(attachments::add);
+                answerName(caseName).flatMap(a -> file(escalationsDir + "/" + a, "answer", a)).ifPresent(attachments::add);
             });
-            case "diagnostics_run" -> text(d, "output").flatMap(o -> file(o, "output: " + o)).ifPresent(attachments::add);
-            case "patch_applied", "patch_refused" -> text(d, "patch").flatMap(p -> file(p, "patch: " + p)).ifPresent(attachments::add);
+            case "diagnostics_run" -> text(d, "output").flatMap(o -> file(o, "output", o)).ifPresent(attachments::add);
+            case "patch_applied", "patch_refused" -> text(d, "patch").flatMap(p -> file(p, "patch", p)).ifPresent(attachments::add);
             default -> { }
         }
         return new View.Entry(e.time(), e.event(), kind(e.event()), details, attachments);
@@ -73,13 +73,21 @@ final class Timeline {
         return Optional.of(m.group(1) + (version == 1 ? "_response.json" : "_response_v" + version + ".json"));
     }
 
-    Optional<View.Attachment> logTail(String relative, String title) {
-        return files.lastLines(relative, LOG_TAIL_LINES, 64 * 1024).map(t -> new View.Attachment(redactor.redact(title),
+    /**
+     * The engine's own label, then the file's name redacted on its own: redacting "label: name" as
+     * one text would read it as an assignment and could take a timestamped name for a token.
+     */
+    private String title(String label, String name) {
+        return label + ": " + redactor.redact(name);
+    }
+
+    Optional<View.Attachment> logTail(String relative, String label, String name) {
+        return files.lastLines(relative, LOG_TAIL_LINES, 64 * 1024).map(t -> new View.Attachment(title(label, name),
                 redactor.redact(t.text()), t.cut() ? "last " + LOG_TAIL_LINES + " lines" : null));
     }
 
-    Optional<View.Attachment> file(String relative, String title) {
-        return files.tail(relative, MAX_FILE).map(t -> new View.Attachment(redactor.redact(title),
+    Optional<View.Attachment> file(String relative, String label, String name) {
+        return files.tail(relative, MAX_FILE).map(t -> new View.Attachment(title(label, name),
                 redactor.redactFile(relative, t.text()), t.cut() ? "last " + MAX_FILE / 1024 + " KB of " + t.size() + " bytes" : null));
     }
 

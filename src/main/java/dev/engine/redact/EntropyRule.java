@@ -74,7 +74,7 @@ final class EntropyRule {
                 || value.startsWith("M") && PemScanner.isCertificateDer(value)) {
             return false; // SSH public key body, base64 certificate or public key
         }
-        if (isDottedWords(value) || isVersion(value) || isWordy(value) || isHexWithSuffix(value)) {
+        if (isDottedWords(value) || isVersion(value) || isWordy(value) || isHexWithSuffix(value) || isFilePath(value)) {
             return false;
         }
         boolean mixedCase = upper && lower;
@@ -177,6 +177,27 @@ final class EntropyRule {
             }
         }
         return true;
+    }
+
+    /**
+     * {@code logs/talos/talos_20261206-222906_attempt1.log}, {@code talos_20261206-223440_case_v1.md}:
+     * a name in words and stamps joined by {@code / _ -}, ending in a lower-case extension. Neither
+     * base64 (no dot) nor base64url (no dot) has that shape, and a JWT's last part is long.
+     */
+    static boolean isFilePath(String v) {
+        int dot = v.lastIndexOf('.');
+        int ext = v.length() - dot - 1;
+        if (dot < 1 || ext < 1 || ext > 4 || v.indexOf("//") >= 0 || v.indexOf('=') >= 0 || v.indexOf('+') >= 0) {
+            return false;
+        }
+        for (int i = dot + 1; i < v.length(); i++) {
+            char c = v.charAt(i);
+            if (c < 'a' || c > 'z') {
+                return false;
+            }
+        }
+        String stem = v.substring(0, dot);
+        return stem.indexOf('/') >= 0 || stem.indexOf('_') >= 0 || stem.indexOf('-') >= 0;
     }
 
     private static boolean isDottedWords(String v) {

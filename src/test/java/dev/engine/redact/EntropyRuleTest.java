@@ -43,10 +43,19 @@ class EntropyRuleTest {
         "recipient=age1qwwzsz6z2mmu6hpmjt2he7nepmnhutmhehvkva7l5zy5xzf08d5s5n4d6n",
         "pubkey=AAAAC3NzaC1lZDI1NTE5AAAAIHk1vVJ3kq8QGmFvZ2xD0aL7",
         "query=a=b&c=d", "blob=kube-prometheus-stack-operator-7d8f9c6b5",
+        // the engine's own audit detail "log tail: <path>" (a timestamped log file under logs/)
+        "log tail=logs/talos/talos_20261206-222906_attempt1.log", "out=_out/cp-7f3a9c2e41b8d605/talosconfig.yaml",
+        "case file sent=talos_20261206-223440_case_v1.md", "answer=talos_20261206-223440_response_v2.json",
     })
     void public_or_structured_values_stay(String pair) {
         int eq = pair.indexOf('=');
         assertThat(EntropyRule.isRandomSecret(pair.substring(0, eq), pair.substring(eq + 1))).isFalse();
+    }
+
+    @Test
+    void a_slash_in_a_random_value_does_not_make_it_a_path() {
+        assertThat(EntropyRule.isRandomSecret("blob", "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY")).isTrue();
+        assertThat(EntropyRule.isRandomSecret("blob", "Zx9/Qm9vR3k1x2ZpL0aT7uW3eR8yN6bV4cX2")).isTrue();
     }
 
     @Test
