@@ -103,6 +103,12 @@ if [ "$quick" = 1 ]; then
 else
   java -cp "$cp" dev.engine.bench.WatchMemoryBench 100 1000 10000 | sed 's/^/   /'
 fi
+echo "   the same with the console's board open in a (simulated) browser:"
+java -cp "$cp" dev.engine.bench.WatchMemoryBench --console 100 1000 | sed 's/^/   /'
+
+echo
+echo "6b. Console pages on a home with 10,000 audit lines (engine console through the launcher)"
+java -cp "$cp" dev.engine.bench.ConsoleBench "$([ "$quick" = 1 ] && echo 20 || echo 50)" | sed 's/^/   /'
 
 echo
 echo "7. Stage world sync on a 10,000-file repository: the git clone against the manifest checkout it replaced"

@@ -31,8 +31,13 @@ public final class WatchMemoryBench {
 
     public static void main(String[] args) throws Exception {
         List<Long> checkpoints = new ArrayList<>();
+        boolean withConsole = false;
         for (String a : args) {
-            checkpoints.add(Long.parseLong(a));
+            if (a.equals("--console")) {
+                withConsole = true;
+            } else {
+                checkpoints.add(Long.parseLong(a));
+            }
         }
         if (checkpoints.isEmpty()) {
             checkpoints.addAll(List.of(100L, 1_000L, 5_000L, 10_000L));
@@ -57,7 +62,14 @@ public final class WatchMemoryBench {
         HttpClient http = HttpClient.newHttpClient();
         try {
             String base = awaitAddress(out, engine);
-            System.out.println("engine watch, 3 stages with a success check each, --interval 10ms, pid " + engine.pid());
+            long[] fetched = {0};
+            if (withConsole) {
+                // the board open in a browser: its live stream, and a fragment fetched on every board event
+                List<String> portAndCookie = ConsoleBench.cookieAndPort(out, engine);
+                ConsoleBench.liveView(Integer.parseInt(portAndCookie.get(0)), portAndCookie.get(1), fetched);
+            }
+            System.out.println("engine watch, 3 stages with a success check each, --interval 10ms, pid " + engine.pid()
+                    + (withConsole ? ", the console's board open (live stream + fragment per board event)" : ""));
             System.out.printf("%10s %12s %12s %22s %14s %18s%n", "cycles", "VmRSS (MB)", "VmHWM (MB)", "live heap after GC (MB)", "elapsed (s)",
                     "ms per stage (*)");
             long start = System.nanoTime();
@@ -88,6 +100,9 @@ public final class WatchMemoryBench {
                         (now - start) / 1e9, perStage);
                 lastCycles = cycles;
                 lastAt = now;
+            }
+            if (withConsole) {
+                System.out.println("board fragments fetched by the live view: " + fetched[0]);
             }
             System.out.println("(*) cycle time minus the interval, divided by the 3 stages; a green stage is verified by its check only (one `true` process)");
         } finally {
