@@ -130,9 +130,11 @@ public final class Wiring implements AutoCloseable {
     public ConvergenceLoop.Parts parts(Escalator escalator, Executor executor) throws IOException {
         PrintStream out = io.out();
         Profiles prof = profiles();
-        StageRunner runner = new StageRunner(new StageRunner.Options(checkout.dir(), stageEnv(),
-                s.settings().defaultStageTimeout(), io.interactive(), io.verbose(), io.err(), io.clock(),
-                SshOptions.from(s.settings()), processes, st -> prof.stage(st, checkout.dir())));
+        StageRunner runner = new StageRunner(StageRunner.Options.builder().cwd(checkout.dir()).env(stageEnv())
+                .defaultTimeout(s.settings().defaultStageTimeout()).interactive(io.interactive()).verbose(io.verbose())
+                .console(io.err()).clock(io.clock()).ssh(SshOptions.from(s.settings()))
+                .processes(processes).containment(st -> prof.stage(st, checkout.dir()))
+                .build());
         ConvergenceLoop.BeforeAttempt sync = stage -> {
             RunTarget.Choice choice = target();
             StageClone.Result r = checkout.sync(choice.commit());
@@ -147,9 +149,11 @@ public final class Wiring implements AutoCloseable {
         };
         ConvergenceLoop.Holds holds = commit -> commit == null ? Optional.empty()
                 : target().held(commit).map(ReviewGate.Held::describe);
-        return new ConvergenceLoop.Parts(s.state(), s.audit(), redacting(runner), new Fingerprinter(s.settings().logTailLines()),
-                executor, escalator, io.clock(), io.cancellation(), out, s.layout().logsDir(),
-                s.layout().home(), s.map().stageNames(), sync, holds);
+        return ConvergenceLoop.Parts.builder().state(s.state()).audit(s.audit()).runner(redacting(runner))
+                .fingerprinter(new Fingerprinter(s.settings().logTailLines())).executor(executor).escalator(escalator)
+                .clock(io.clock()).cancellation(io.cancellation()).out(out).logsDir(s.layout().logsDir())
+                .home(s.layout().home()).allStages(s.map().stageNames()).beforeAttempt(sync).holds(holds)
+                .build();
     }
 
     /**
