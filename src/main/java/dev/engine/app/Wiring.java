@@ -3,7 +3,8 @@ package dev.engine.app;
 import dev.engine.config.ConfigException;
 import dev.engine.config.Settings;
 import dev.engine.config.StageSpec;
-import dev.engine.escalation.CaseContext;
+import dev.engine.escalation.CaseAssembler;
+import dev.engine.escalation.CaseFiles;
 import dev.engine.escalation.Escalator;
 import dev.engine.escalation.ModelEscalator;
 import dev.engine.escalation.model.ModelClient;
@@ -51,9 +52,9 @@ public final class Wiring implements AutoCloseable {
     private final Session s;
     private final Io io;
     private final Redactor redactor;
-    private final CaseContext cases;
+    private final CaseAssembler cases;
+    private final CaseFiles escalations;
     private final PatchLanding landing;
-    private final List<String> protectedFiles;
     private final StageClone checkout;
     private final Sandbox sandbox;
     private final ProcessRunner processes;
@@ -70,15 +71,22 @@ public final class Wiring implements AutoCloseable {
         this.checkout = StageClone.at(s.layout().workspace(), s.layout().checkoutDir(), s.layout().home(), "main");
         this.sandbox = Sandbox.locate(s.settings().sandboxBwrap(), io.env());
         this.processes = new ProcessRunner(sandbox);
-        this.cases = new CaseContext(s.state(), s.audit(), s.map(), CaseContext.readMemo(s.layout().memo()), s.settings(),
-                s.layout().home(), checkout.dir(), s.layout().escalationsDir(), redactor, io.clock());
+        this.cases = CaseAssembler.builder().state(s.state()).audit(s.audit()).map(s.map())
+                .memo(CaseAssembler.readMemo(s.layout().memo())).settings(s.settings()).home(s.layout().home())
+                .filesRoot(checkout.dir()).redactor(redactor).build();
+        this.escalations = new CaseFiles(s.layout().escalationsDir(), io.clock());
         this.landing = new PatchLanding(new PatchLanding.Setup(s.layout().workspace(), s.layout().home(), s.settings().aiBranch(),
                 "main", s.map().protectedFiles(), s.audit(), Optional.of(redactor)));
-        this.protectedFiles = PatchLanding.protectedFiles(s.layout().workspace(), s.layout().home(), s.map().protectedFiles());
     }
 
-    public CaseContext cases() {
+    /** Builds case text: for escalation, the executors and {@code engine case}. */
+    public CaseAssembler cases() {
         return cases;
+    }
+
+    /** Names and writes the files of {@code escalations/}. */
+    public CaseFiles escalations() {
+        return escalations;
     }
 
     public StageClone checkout() {
@@ -122,9 +130,11 @@ public final class Wiring implements AutoCloseable {
     public ConvergenceLoop.Parts parts(Escalator escalator, Executor executor) throws IOException {
         PrintStream out = io.out();
         Profiles prof = profiles();
-        StageRunner runner = new StageRunner(new StageRunner.Options(checkout.dir(), stageEnv(),
-                s.settings().defaultStageTimeout(), io.interactive(), io.verbose(), io.err(), io.clock(),
-                SshOptions.from(s.settings()), processes, st -> prof.stage(st, checkout.dir())));
+        StageRunner runner = new StageRunner(StageRunner.Options.builder().cwd(checkout.dir()).env(stageEnv())
+                .defaultTimeout(s.settings().defaultStageTimeout()).interactive(io.interactive()).verbose(io.verbose())
+                .console(io.err()).clock(io.clock()).ssh(SshOptions.from(s.settings()))
+                .processes(processes).containment(st -> prof.stage(st, checkout.dir()))
+                .build());
         ConvergenceLoop.BeforeAttempt sync = stage -> {
             RunTarget.Choice choice = target();
             StageClone.Result r = checkout.sync(choice.commit());
@@ -139,9 +149,11 @@ public final class Wiring implements AutoCloseable {
         };
         ConvergenceLoop.Holds holds = commit -> commit == null ? Optional.empty()
                 : target().held(commit).map(ReviewGate.Held::describe);
-        return new ConvergenceLoop.Parts(s.state(), s.audit(), redacting(runner), new Fingerprinter(s.settings().logTailLines()),
-                executor, escalator, io.clock(), io.cancellation(), out, s.layout().logsDir(),
-                s.layout().home(), s.map().stageNames(), sync, holds);
+        return ConvergenceLoop.Parts.builder().state(s.state()).audit(s.audit()).runner(redacting(runner))
+                .fingerprinter(new Fingerprinter(s.settings().logTailLines())).executor(executor).escalator(escalator)
+                .clock(io.clock()).cancellation(io.cancellation()).out(out).logsDir(s.layout().logsDir())
+                .home(s.layout().home()).allStages(s.map().stageNames()).beforeAttempt(sync).holds(holds)
+                .build();
     }
 
     /**
@@ -187,9 +199,14 @@ public final class Wiring implements AutoCloseable {
         diagnosticsEnv.remove("OPENAI_API_KEY");
         diagnosticsEnv.remove("EXECUTOR_API_KEY");
         Profiles prof = profiles();
-        return new ModelEscalator(new ModelEscalator.Setup(cases, landing, protectedFiles, s.map().stageNames(), diagnosticsEnv,
-                s.layout().diagnosticsLogsDir(), checkout.dir(), client, unavailable, io.cancellation(), processes,
-                stage -> prof.diagnostics(stage, checkout.dir())));
+        return new ModelEscalator(ModelEscalator.Setup.builder()
+                .cases(cases).escalations(escalations).state(s.state()).audit(s.audit()).settings(st).redactor(redactor)
+                .clock(io.clock()).home(s.layout().home()).filesRoot(checkout.dir()).contextMapFile(s.map().file())
+                .landing(landing).allStages(s.map().stageNames())
+                .diagnosticsEnv(diagnosticsEnv).diagnosticsDir(s.layout().diagnosticsLogsDir()).diagnosticsCwd(checkout.dir())
+                .client(client).unavailable(unavailable).cancellation(io.cancellation())
+                .processes(processes).diagnosticsContainment(stage -> prof.diagnostics(stage, checkout.dir()))
+                .build());
     }
 
     public Executor executor() throws ConfigException, IOException {
@@ -200,11 +217,13 @@ public final class Wiring implements AutoCloseable {
                         "executor_kind", "is command but EXECUTOR_COMMAND (executor_command) is not set"));
                 Path instructions = s.layout().home().resolve("executor_instructions.md");
                 String text = Files.isRegularFile(instructions) ? Files.readString(instructions, StandardCharsets.UTF_8) : "";
-                return new CommandExecutor(new CommandExecutor.Setup(command, cases, landing, protectedFiles,
-                        s.layout().workspace(), st.aiBranch(), s.layout().patchesDir(), s.layout().executorLogsDir(),
-                        io.env(), st.executorEnv(), st.executorTimeout(), st.executorOutputCap(),
-                        redactor.redactFile("executor_instructions.md", text), io.cancellation(), processes, profiles(),
-                        st.executorWritable()));
+                return new CommandExecutor(CommandExecutor.Setup.builder()
+                        .command(command).cases(cases).patches(patches()).home(s.layout().home()).landing(landing)
+                        .workspace(s.layout().workspace()).aiBranch(st.aiBranch()).executorLogsDir(s.layout().executorLogsDir())
+                        .env(io.env()).allowedEnv(st.executorEnv()).timeout(st.executorTimeout()).outputCap(st.executorOutputCap())
+                        .instructions(redactor.redactFile("executor_instructions.md", text))
+                        .cancellation(io.cancellation()).processes(processes).profiles(profiles()).writable(st.executorWritable())
+                        .build());
             }
             case "openai": {
                 String url = st.executorBaseUrl().orElseThrow(() -> new ConfigException(s.layout().contextMap(), 0,
@@ -219,12 +238,16 @@ public final class Wiring implements AutoCloseable {
                     }
                     return executorClient;
                 };
-                return new ModelExecutor(new ModelExecutor.Setup(cases, landing, protectedFiles, s.layout().patchesDir(), client,
-                        io.cancellation()));
+                return new ModelExecutor(new ModelExecutor.Setup(cases, patches(), s.audit(), landing, client, io.cancellation()));
             }
             default:
                 return new NoExecutor("no executor configured (set EXECUTOR_COMMAND, or EXECUTOR_KIND=openai with EXECUTOR_BASE_URL)");
         }
+    }
+
+    /** Executor attempts' bundles and diffs ({@code patches/}), named on this process's clock. */
+    private CaseFiles patches() {
+        return new CaseFiles(s.layout().patchesDir(), io.clock());
     }
 
     /** Stages run from committed content; edits the user has not committed would silently not count. */

@@ -54,9 +54,9 @@ final class CaseCommand implements Callable<Integer> {
         String fingerprint = new Fingerprinter(s.settings().logTailLines()).of(logFile).hash();
         Wiring wiring = new Wiring(s, root.io());
         syncCheckoutIfFree(s, wiring);
-        CaseFile c = wiring.cases().build(spec, fingerprint, logFile, 1, List.of(), List.of());
-        String name = wiring.cases().newPrefix(stage) + "_case_v1_preview.md";
-        Path written = wiring.cases().write(name, c.text());
+        CaseFile c = wiring.cases().assemble(spec, fingerprint, logFile, 1, List.of(), List.of());
+        String name = wiring.escalations().newPrefix(stage) + "_case_v1_preview.md";
+        Path written = wiring.escalations().write(name, c.text());
         root.ctx.out().println(written + "  " + c.tokens() + " tokens (budget " + s.settings().caseTokenBudget()
                 + ")  fingerprint " + fingerprint + "  files " + c.filesIncluded().size());
         for (String note : c.notes()) {

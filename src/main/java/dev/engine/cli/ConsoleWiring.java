@@ -46,8 +46,9 @@ final class ConsoleWiring {
 
     static Console.Parts parts(Session s, EngineCommand root, Redactor redactor, Console.Source source, Console.Actions actions,
                                boolean remote, String mode) {
-        return new Console.Parts(s.layout(), s.settings().aiBranch(), s.audit(), redactor, source, actions, remote, mode,
-                root.ctx.clock());
+        return Console.Parts.builder().layout(s.layout()).aiBranch(s.settings().aiBranch()).audit(s.audit())
+                .redactor(redactor).source(source).actions(actions).remote(remote).mode(mode).clock(root.ctx.clock())
+                .build();
     }
 
     // ---- inside watch ---------------------------------------------------------------------------

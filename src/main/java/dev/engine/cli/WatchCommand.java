@@ -140,10 +140,13 @@ final class WatchCommand implements Callable<Integer> {
             Notifier notifier = notifier(s);
             WatchParts w = wiring(s, engine);
             ActionQueue actions = new ActionQueue();
-            WatchLoop loop = new WatchLoop(new WatchLoop.Parts(order, s.state(), s.audit(), w.converger(), w.checks(),
-                    w.beforeConverging(), () -> PendingCommits.count(s.layout().workspace(), s.settings().aiBranch()),
-                    notifier, metrics, root.ctx.clock(), root.ctx.cancellation(), root.ctx.out(), root.ctx.err(),
-                    Notification.localHost(root.ctx.env())), new WatchLoop.Options(interval, maxCycles), actions);
+            WatchLoop.Parts parts = WatchLoop.Parts.builder().order(order).state(s.state()).audit(s.audit())
+                    .converger(w.converger()).checks(w.checks()).beforeConverging(w.beforeConverging())
+                    .pendingAiCommits(() -> PendingCommits.count(s.layout().workspace(), s.settings().aiBranch()))
+                    .notifier(notifier).metrics(metrics).clock(root.ctx.clock()).cancellation(root.ctx.cancellation())
+                    .out(root.ctx.out()).err(root.ctx.err()).host(Notification.localHost(root.ctx.env()))
+                    .build();
+            WatchLoop loop = new WatchLoop(parts, new WatchLoop.Options(interval, maxCycles), actions);
             WatchEndpoints endpoints = new WatchEndpoints(statusSource(s, holder, lockWatch), loop::view, metrics, s.state(), lockWatch);
             Console console = Console.start(ConsoleWiring.parts(s, root, ConsoleWiring.redactor(s, root),
                     ConsoleWiring.source(s, () -> lockWatch.problem().isEmpty(), () -> holder),

@@ -43,11 +43,92 @@ public final class Console implements AutoCloseable {
     }
 
     /**
+     * What the console serves; made with {@link #builder()}.
+     *
      * @param remote the listener is not a loopback address: every page needs the token
      * @param mode what serves the console, shown in its header (e.g. "engine watch, pid 4242")
      */
     public record Parts(Layout layout, String aiBranch, AuditLog audit, Redactor redactor, Source source, Actions actions,
-                        boolean remote, String mode, Clock clock) {}
+                        boolean remote, String mode, Clock clock) {
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Every part is required, {@code remote} too. */
+        public static final class Builder {
+            private Layout layout;
+            private String aiBranch;
+            private AuditLog audit;
+            private Redactor redactor;
+            private Source source;
+            private Actions actions;
+            private Boolean remote;
+            private String mode;
+            private Clock clock;
+
+            private Builder() {}
+
+            public Builder layout(Layout layout) {
+                this.layout = layout;
+                return this;
+            }
+
+            public Builder aiBranch(String aiBranch) {
+                this.aiBranch = aiBranch;
+                return this;
+            }
+
+            public Builder audit(AuditLog audit) {
+                this.audit = audit;
+                return this;
+            }
+
+            public Builder redactor(Redactor redactor) {
+                this.redactor = redactor;
+                return this;
+            }
+
+            public Builder source(Source source) {
+                this.source = source;
+                return this;
+            }
+
+            public Builder actions(Actions actions) {
+                this.actions = actions;
+                return this;
+            }
+
+            /** Whether the listener is not a loopback address; no default, as it decides whether every page needs the token. */
+            public Builder remote(boolean remote) {
+                this.remote = remote;
+                return this;
+            }
+
+            public Builder mode(String mode) {
+                this.mode = mode;
+                return this;
+            }
+
+            public Builder clock(Clock clock) {
+                this.clock = clock;
+                return this;
+            }
+
+            public Parts build() {
+                return new Parts(required(layout, "layout"), required(aiBranch, "aiBranch"), required(audit, "audit"),
+                        required(redactor, "redactor"), required(source, "source"), required(actions, "actions"),
+                        required(remote, "remote"), required(mode, "mode"), required(clock, "clock"));
+            }
+
+            private static <T> T required(T part, String name) {
+                if (part == null) {
+                    throw new IllegalStateException("Console.Parts: " + name + " is required");
+                }
+                return part;
+            }
+        }
+    }
 
     private final ConsoleToken token;
     private final BoardFeed feed;

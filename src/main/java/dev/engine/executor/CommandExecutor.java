@@ -1,7 +1,8 @@
 package dev.engine.executor;
 
 import dev.engine.config.Durations;
-import dev.engine.escalation.CaseContext;
+import dev.engine.escalation.CaseAssembler;
+import dev.engine.escalation.CaseFiles;
 import dev.engine.escalation.casefile.CaseFile;
 import dev.engine.git.PatchLanding;
 import dev.engine.git.ScratchClone;
@@ -28,13 +29,151 @@ import java.util.Map;
 public final class CommandExecutor implements Executor {
 
     /**
+     * What an attempt needs; made with {@link #builder()}.
+     *
+     * @param command the shell command that runs the executor, e.g. {@code codex exec ...}
+     * @param cases builds the bundle: the same case text escalation sends
+     * @param patches where bundles, scratch clones and diffs go ({@code patches/})
+     * @param home the engine's home: paths in outcomes are relative to it
+     * @param workspace the user's repository, cloned for each attempt
      * @param env the engine's environment; only {@code allowedEnv} of it reaches the command
-     * @param instructions the text of executor_instructions.md, or "" when the home has none
+     * @param instructions the text of executor_instructions.md; default "" (the home has none)
+     * @param writable paths the command may write besides its scratch clone; default none
      */
-    public record Setup(String command, CaseContext cases, PatchLanding landing, List<String> protectedFiles,
-                        Path workspace, String aiBranch, Path patchesDir, Path executorLogsDir, Map<String, String> env,
+    public record Setup(String command, CaseAssembler cases, CaseFiles patches, Path home, PatchLanding landing,
+                        Path workspace, String aiBranch, Path executorLogsDir, Map<String, String> env,
                         List<String> allowedEnv, Duration timeout, int outputCap, String instructions,
-                        Cancellation cancellation, ProcessRunner processes, Profiles profiles, List<String> writable) {}
+                        Cancellation cancellation, ProcessRunner processes, Profiles profiles, List<String> writable) {
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Every part is required except {@code instructions} and {@code writable}. */
+        public static final class Builder {
+            private String command;
+            private CaseAssembler cases;
+            private CaseFiles patches;
+            private Path home;
+            private PatchLanding landing;
+            private Path workspace;
+            private String aiBranch;
+            private Path executorLogsDir;
+            private Map<String, String> env;
+            private List<String> allowedEnv;
+            private Duration timeout;
+            private Integer outputCap;
+            private String instructions = "";
+            private Cancellation cancellation;
+            private ProcessRunner processes;
+            private Profiles profiles;
+            private List<String> writable = List.of();
+
+            private Builder() {}
+
+            public Builder command(String command) {
+                this.command = command;
+                return this;
+            }
+
+            public Builder cases(CaseAssembler cases) {
+                this.cases = cases;
+                return this;
+            }
+
+            public Builder patches(CaseFiles patches) {
+                this.patches = patches;
+                return this;
+            }
+
+            public Builder home(Path home) {
+                this.home = home;
+                return this;
+            }
+
+            public Builder landing(PatchLanding landing) {
+                this.landing = landing;
+                return this;
+            }
+
+            public Builder workspace(Path workspace) {
+                this.workspace = workspace;
+                return this;
+            }
+
+            public Builder aiBranch(String aiBranch) {
+                this.aiBranch = aiBranch;
+                return this;
+            }
+
+            public Builder executorLogsDir(Path executorLogsDir) {
+                this.executorLogsDir = executorLogsDir;
+                return this;
+            }
+
+            public Builder env(Map<String, String> env) {
+                this.env = env;
+                return this;
+            }
+
+            public Builder allowedEnv(List<String> allowedEnv) {
+                this.allowedEnv = allowedEnv;
+                return this;
+            }
+
+            public Builder timeout(Duration timeout) {
+                this.timeout = timeout;
+                return this;
+            }
+
+            public Builder outputCap(int outputCap) {
+                this.outputCap = outputCap;
+                return this;
+            }
+
+            public Builder instructions(String instructions) {
+                this.instructions = instructions;
+                return this;
+            }
+
+            public Builder cancellation(Cancellation cancellation) {
+                this.cancellation = cancellation;
+                return this;
+            }
+
+            public Builder processes(ProcessRunner processes) {
+                this.processes = processes;
+                return this;
+            }
+
+            public Builder profiles(Profiles profiles) {
+                this.profiles = profiles;
+                return this;
+            }
+
+            public Builder writable(List<String> writable) {
+                this.writable = writable;
+                return this;
+            }
+
+            public Setup build() {
+                return new Setup(required(command, "command"), required(cases, "cases"), required(patches, "patches"),
+                        required(home, "home"), required(landing, "landing"), required(workspace, "workspace"),
+                        required(aiBranch, "aiBranch"), required(executorLogsDir, "executorLogsDir"),
+                        required(env, "env"), required(allowedEnv, "allowedEnv"), required(timeout, "timeout"),
+                        required(outputCap, "outputCap"), required(instructions, "instructions"),
+                        required(cancellation, "cancellation"), required(processes, "processes"),
+                        required(profiles, "profiles"), required(writable, "writable"));
+            }
+
+            private static <T> T required(T part, String name) {
+                if (part == null) {
+                    throw new IllegalStateException("CommandExecutor.Setup: " + name + " is required");
+                }
+                return part;
+            }
+        }
+    }
 
     private final Setup s;
 
@@ -45,12 +184,13 @@ public final class CommandExecutor implements Executor {
     @Override
     public ExecutorOutcome attempt(ExecutorRequest req) throws IOException {
         String name = req.stage().name();
-        String prefix = s.cases().newPrefix(s.patchesDir(), name, "_attempt" + req.attempts(), "_bundle.md");
-        CaseFile bundle = s.cases().build(req.stage(), req.fingerprint(), req.log(), 1, List.of(), List.of());
-        Files.createDirectories(s.patchesDir());
-        Path bundleFile = s.patchesDir().resolve(prefix + "_bundle.md");
+        Path patchesDir = s.patches().dir();
+        String prefix = s.patches().newPrefix(name, "_attempt" + req.attempts(), "_bundle.md");
+        CaseFile bundle = s.cases().assemble(req.stage(), req.fingerprint(), req.log(), 1, List.of(), List.of());
+        Files.createDirectories(patchesDir);
+        Path bundleFile = patchesDir.resolve(prefix + "_bundle.md");
         Files.writeString(bundleFile, bundleText(bundle), StandardCharsets.UTF_8);
-        Path scratchDir = s.patchesDir().resolve("." + prefix + "_scratch");
+        Path scratchDir = patchesDir.resolve("." + prefix + "_scratch");
         Files.createDirectories(s.executorLogsDir());
         Path log = s.executorLogsDir().resolve(prefix + ".log");
         try (ScratchClone scratch = ScratchClone.create(s.workspace(), s.aiBranch(), "main", scratchDir);
@@ -82,8 +222,8 @@ public final class CommandExecutor implements Executor {
             if (diff.isBlank()) {
                 return new ExecutorOutcome.NoChange("executor exited 0 and changed nothing (log " + rel(log) + ")");
             }
-            return ExecutorLanding.land(s.cases(), s.landing(), s.protectedFiles(), req, s.patchesDir().resolve(prefix + "_patch.diff"),
-                    diff, "executor fix for " + name + " (" + req.fingerprint() + ")", "executor change");
+            return ExecutorLanding.land(s.landing(), req, patchesDir.resolve(prefix + "_patch.diff"), diff,
+                    "executor fix for " + name + " (" + req.fingerprint() + ")", "executor change");
         }
     }
 
@@ -93,7 +233,7 @@ public final class CommandExecutor implements Executor {
     }
 
     private String rel(Path p) {
-        return s.cases().home().relativize(p.toAbsolutePath()).toString();
+        return s.home().relativize(p.toAbsolutePath()).toString();
     }
 
 }

@@ -1,6 +1,5 @@
 package dev.engine.executor;
 
-import dev.engine.escalation.CaseContext;
 import dev.engine.git.PatchLanding;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -15,13 +14,12 @@ final class ExecutorLanding {
     private ExecutorLanding() {}
 
     /**
-     * @param cases           unused; kept while the command executor, which calls this, is rewritten elsewhere
-     * @param protectedFiles  unused: the landing owns the protected list
+     * @param landing         owns the protected list and the checks; it commits and audits
      * @param patchFile       where the landing keeps the (redacted) diff
      * @param what            how the outcome names the change, e.g. "executor change"
      */
-    static ExecutorOutcome land(CaseContext cases, PatchLanding landing, List<String> protectedFiles, ExecutorRequest req,
-                                Path patchFile, String diff, String summary, String what) throws IOException {
+    static ExecutorOutcome land(PatchLanding landing, ExecutorRequest req, Path patchFile, String diff, String summary,
+                                String what) throws IOException {
         PatchLanding.Proposal proposal = new PatchLanding.Proposal(PatchLanding.Source.EXECUTOR, req.stage().name(),
                 req.fingerprint(), diff, summary, Optional.of(req.stage().files()));
         PatchLanding.Result result = landing.land(proposal, patchFile);

@@ -37,7 +37,7 @@ import java.util.Optional;
 public final class ConvergenceLoop {
 
     /**
-     * The parts the loop drives; tests replace any of them.
+     * The parts the loop drives; tests replace any of them. Made with {@link #builder()}.
      *
      * @param beforeAttempt brings the directory the stage runs in up to the AI branch tip, so a fix
      *                      committed a moment ago is what the next attempt runs
@@ -46,12 +46,118 @@ public final class ConvergenceLoop {
                         Executor executor, Escalator escalator, Clock clock, Cancellation cancellation,
                         PrintStream out, Path logsDir, Path home, List<String> allStages, BeforeAttempt beforeAttempt,
                         Holds holds) {
-        /** Without a review gate (tests of the loop that land no code). */
-        public Parts(StateStore state, AuditLog audit, Attempts runner, Fingerprinter fingerprinter,
-                     Executor executor, Escalator escalator, Clock clock, Cancellation cancellation,
-                     PrintStream out, Path logsDir, Path home, List<String> allStages, BeforeAttempt beforeAttempt) {
-            this(state, audit, runner, fingerprinter, executor, escalator, clock, cancellation, out, logsDir, home, allStages,
-                    beforeAttempt, commit -> Optional.empty());
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Every part is required except {@code beforeAttempt} and {@code holds}. */
+        public static final class Builder {
+            private StateStore state;
+            private AuditLog audit;
+            private Attempts runner;
+            private Fingerprinter fingerprinter;
+            private Executor executor;
+            private Escalator escalator;
+            private Clock clock;
+            private Cancellation cancellation;
+            private PrintStream out;
+            private Path logsDir;
+            private Path home;
+            private List<String> allStages;
+            private BeforeAttempt beforeAttempt = BeforeAttempt.NOTHING;
+            private Holds holds = commit -> Optional.empty();
+
+            private Builder() {}
+
+            public Builder state(StateStore state) {
+                this.state = state;
+                return this;
+            }
+
+            public Builder audit(AuditLog audit) {
+                this.audit = audit;
+                return this;
+            }
+
+            /** Runs one attempt of a stage. */
+            public Builder runner(Attempts runner) {
+                this.runner = runner;
+                return this;
+            }
+
+            public Builder fingerprinter(Fingerprinter fingerprinter) {
+                this.fingerprinter = fingerprinter;
+                return this;
+            }
+
+            public Builder executor(Executor executor) {
+                this.executor = executor;
+                return this;
+            }
+
+            public Builder escalator(Escalator escalator) {
+                this.escalator = escalator;
+                return this;
+            }
+
+            public Builder clock(Clock clock) {
+                this.clock = clock;
+                return this;
+            }
+
+            public Builder cancellation(Cancellation cancellation) {
+                this.cancellation = cancellation;
+                return this;
+            }
+
+            public Builder out(PrintStream out) {
+                this.out = out;
+                return this;
+            }
+
+            public Builder logsDir(Path logsDir) {
+                this.logsDir = logsDir;
+                return this;
+            }
+
+            public Builder home(Path home) {
+                this.home = home;
+                return this;
+            }
+
+            public Builder allStages(List<String> allStages) {
+                this.allStages = allStages;
+                return this;
+            }
+
+            /** Default: nothing (the stage runs where it is). */
+            public Builder beforeAttempt(BeforeAttempt beforeAttempt) {
+                this.beforeAttempt = beforeAttempt;
+                return this;
+            }
+
+            /** Default: no review gate, every commit may run (tests of the loop that land no code). */
+            public Builder holds(Holds holds) {
+                this.holds = holds;
+                return this;
+            }
+
+            public Parts build() {
+                return new Parts(required(state, "state"), required(audit, "audit"), required(runner, "runner"),
+                        required(fingerprinter, "fingerprinter"), required(executor, "executor"),
+                        required(escalator, "escalator"), required(clock, "clock"),
+                        required(cancellation, "cancellation"), required(out, "out"), required(logsDir, "logsDir"),
+                        required(home, "home"), required(allStages, "allStages"),
+                        required(beforeAttempt, "beforeAttempt"), required(holds, "holds"));
+            }
+
+            private static <T> T required(T part, String name) {
+                if (part == null) {
+                    throw new IllegalStateException("ConvergenceLoop.Parts: " + name + " is required");
+                }
+                return part;
+            }
         }
     }
 

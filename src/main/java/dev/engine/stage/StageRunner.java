@@ -42,6 +42,8 @@ public final class StageRunner implements Attempts {
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
     /**
+     * How stages run; made with {@link #builder()}.
+     *
      * @param cwd where stage commands run (the workspace, later the AI branch checkout)
      * @param env the complete environment of stage commands
      * @param interactive whether to draw the progress line on {@code console}
@@ -55,17 +57,103 @@ public final class StageRunner implements Attempts {
             env = Map.copyOf(env);
         }
 
-        /** Uncontained, with the default SSH settings (user's known_hosts and keys): for tests of the runner itself. */
-        public Options(Path cwd, Map<String, String> env, Duration defaultTimeout, boolean interactive,
-                       boolean verbose, PrintStream console, Clock clock) {
-            this(cwd, env, defaultTimeout, interactive, verbose, console, clock, SshOptions.defaults());
+        public static Builder builder() {
+            return new Builder();
         }
 
-        /** Uncontained: for tests of the runner itself. */
-        public Options(Path cwd, Map<String, String> env, Duration defaultTimeout, boolean interactive,
-                       boolean verbose, PrintStream console, Clock clock, SshOptions ssh) {
-            this(cwd, env, defaultTimeout, interactive, verbose, console, clock, ssh,
-                    new ProcessRunner(Sandbox.unavailable("not used")), s -> Containment.off("not contained"));
+        /**
+         * Every part is required except {@code interactive}, {@code verbose} and {@code ssh}. Containment
+         * has no default: {@link #uncontained()} says so out loud.
+         */
+        public static final class Builder {
+            private Path cwd;
+            private Map<String, String> env;
+            private Duration defaultTimeout;
+            private Boolean interactive = false;
+            private Boolean verbose = false;
+            private PrintStream console;
+            private Clock clock;
+            private SshOptions ssh;
+            private ProcessRunner processes;
+            private Function<StageSpec, Containment> containment;
+
+            private Builder() {}
+
+            public Builder cwd(Path cwd) {
+                this.cwd = cwd;
+                return this;
+            }
+
+            public Builder env(Map<String, String> env) {
+                this.env = env;
+                return this;
+            }
+
+            /** For stages without a timeout of their own. */
+            public Builder defaultTimeout(Duration defaultTimeout) {
+                this.defaultTimeout = defaultTimeout;
+                return this;
+            }
+
+            /** Default: false. */
+            public Builder interactive(boolean interactive) {
+                this.interactive = interactive;
+                return this;
+            }
+
+            /** Default: false. */
+            public Builder verbose(boolean verbose) {
+                this.verbose = verbose;
+                return this;
+            }
+
+            public Builder console(PrintStream console) {
+                this.console = console;
+                return this;
+            }
+
+            public Builder clock(Clock clock) {
+                this.clock = clock;
+                return this;
+            }
+
+            /** Default: {@link SshOptions#defaults()} (the user's known_hosts and keys). */
+            public Builder ssh(SshOptions ssh) {
+                this.ssh = ssh;
+                return this;
+            }
+
+            public Builder processes(ProcessRunner processes) {
+                this.processes = processes;
+                return this;
+            }
+
+            public Builder containment(Function<StageSpec, Containment> containment) {
+                this.containment = containment;
+                return this;
+            }
+
+            /** Stages run uncontained: for tests of the runner itself. */
+            public Builder uncontained() {
+                this.processes = new ProcessRunner(Sandbox.unavailable("not used"));
+                this.containment = s -> Containment.off("not contained");
+                return this;
+            }
+
+            public Options build() {
+                return new Options(required(cwd, "cwd"), required(env, "env"),
+                        required(defaultTimeout, "defaultTimeout"), required(interactive, "interactive"),
+                        required(verbose, "verbose"), required(console, "console"), required(clock, "clock"),
+                        ssh == null ? SshOptions.defaults() : ssh, required(processes, "processes"),
+                        required(containment, "containment"));
+            }
+
+            private static <T> T required(T part, String name) {
+                if (part == null) {
+                    throw new IllegalStateException("StageRunner.Options: " + name + " is required");
+                }
+                return part;
+            }
         }
     }
 

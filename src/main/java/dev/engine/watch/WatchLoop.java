@@ -58,6 +58,8 @@ public final class WatchLoop {
     }
 
     /**
+     * What the watch loop drives; made with {@link #builder()}.
+     *
      * @param order the stages in dependency order
      * @param beforeConverging run once in a cycle before its first converge (not in cycles that only verify)
      * @param pendingAiCommits AI branch commits waiting for review; empty when there is no AI branch
@@ -66,7 +68,122 @@ public final class WatchLoop {
     public record Parts(List<StageSpec> order, StateStore state, AuditLog audit, Converger converger, Checks checks,
                         Step beforeConverging, Supplier<Optional<Integer>> pendingAiCommits, Notifier notifier,
                         WatchMetrics metrics, Clock clock, Cancellation cancellation, PrintStream out, PrintStream err,
-                        String host) {}
+                        String host) {
+
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /** Every part is required except {@code beforeConverging}, {@code pendingAiCommits} and {@code notifier}. */
+        public static final class Builder {
+            private List<StageSpec> order;
+            private StateStore state;
+            private AuditLog audit;
+            private Converger converger;
+            private Checks checks;
+            private Step beforeConverging = () -> { };
+            private Supplier<Optional<Integer>> pendingAiCommits = Optional::empty;
+            private Notifier notifier = Notifier.NONE;
+            private WatchMetrics metrics;
+            private Clock clock;
+            private Cancellation cancellation;
+            private PrintStream out;
+            private PrintStream err;
+            private String host;
+
+            private Builder() {}
+
+            /** The stages in dependency order. */
+            public Builder order(List<StageSpec> order) {
+                this.order = order;
+                return this;
+            }
+
+            public Builder state(StateStore state) {
+                this.state = state;
+                return this;
+            }
+
+            public Builder audit(AuditLog audit) {
+                this.audit = audit;
+                return this;
+            }
+
+            public Builder converger(Converger converger) {
+                this.converger = converger;
+                return this;
+            }
+
+            public Builder checks(Checks checks) {
+                this.checks = checks;
+                return this;
+            }
+
+            /** Default: nothing. */
+            public Builder beforeConverging(Step beforeConverging) {
+                this.beforeConverging = beforeConverging;
+                return this;
+            }
+
+            /** Default: always empty (no AI branch). */
+            public Builder pendingAiCommits(Supplier<Optional<Integer>> pendingAiCommits) {
+                this.pendingAiCommits = pendingAiCommits;
+                return this;
+            }
+
+            /** Default: {@link Notifier#NONE}. */
+            public Builder notifier(Notifier notifier) {
+                this.notifier = notifier;
+                return this;
+            }
+
+            public Builder metrics(WatchMetrics metrics) {
+                this.metrics = metrics;
+                return this;
+            }
+
+            public Builder clock(Clock clock) {
+                this.clock = clock;
+                return this;
+            }
+
+            public Builder cancellation(Cancellation cancellation) {
+                this.cancellation = cancellation;
+                return this;
+            }
+
+            public Builder out(PrintStream out) {
+                this.out = out;
+                return this;
+            }
+
+            public Builder err(PrintStream err) {
+                this.err = err;
+                return this;
+            }
+
+            public Builder host(String host) {
+                this.host = host;
+                return this;
+            }
+
+            public Parts build() {
+                return new Parts(required(order, "order"), required(state, "state"), required(audit, "audit"),
+                        required(converger, "converger"), required(checks, "checks"),
+                        required(beforeConverging, "beforeConverging"), required(pendingAiCommits, "pendingAiCommits"),
+                        required(notifier, "notifier"), required(metrics, "metrics"), required(clock, "clock"),
+                        required(cancellation, "cancellation"), required(out, "out"), required(err, "err"),
+                        required(host, "host"));
+            }
+
+            private static <T> T required(T part, String name) {
+                if (part == null) {
+                    throw new IllegalStateException("WatchLoop.Parts: " + name + " is required");
+                }
+                return part;
+            }
+        }
+    }
 
     /** @param maxCycles stop after this many cycles; 0 runs until stopped */
     public record Options(Duration interval, long maxCycles) {}

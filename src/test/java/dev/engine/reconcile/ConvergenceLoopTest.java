@@ -78,10 +78,13 @@ class ConvergenceLoopTest {
     }
 
     ConvergenceLoop loop() {
-        return new ConvergenceLoop(new ConvergenceLoop.Parts(state, audit, attempts, new Fingerprinter(100), executor, escalator,
-                Clock.systemUTC(), cancellation, new PrintStream(printed, true, StandardCharsets.UTF_8), home.resolve("logs"),
-                home, List.of("talos"), stage -> { }, commit -> held.contains(commit)
-                        ? Optional.of("AI commit " + commit + " changes stages/talos.sh") : Optional.empty()));
+        return new ConvergenceLoop(ConvergenceLoop.Parts.builder().state(state).audit(audit).runner(attempts)
+                .fingerprinter(new Fingerprinter(100)).executor(executor).escalator(escalator).clock(Clock.systemUTC())
+                .cancellation(cancellation).out(new PrintStream(printed, true, StandardCharsets.UTF_8))
+                .logsDir(home.resolve("logs")).home(home).allStages(List.of("talos"))
+                .holds(commit -> held.contains(commit)
+                        ? Optional.of("AI commit " + commit + " changes stages/talos.sh") : Optional.empty())
+                .build());
     }
 
     List<String> events() throws IOException {

@@ -50,8 +50,9 @@ class WatchLoopActionsTest {
         AuditLog audit = new AuditLog(tmp.resolve("state"), Clock.systemUTC());
         List<StageSpec> order = List.of(stage("a"), stage("b"));
         PrintStream ps = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        return new WatchLoop(new WatchLoop.Parts(order, state, audit, converger, s -> new Drift.Verdict.Holds(), () -> { },
-                Optional::empty, Notifier.NONE, new WatchMetrics(audit.file()), Clock.systemUTC(), cancellation, ps, ps, "h"),
+        return new WatchLoop(WatchLoop.Parts.builder().order(order).state(state).audit(audit).converger(converger)
+                .checks(s -> new Drift.Verdict.Holds()).metrics(new WatchMetrics(audit.file())).clock(Clock.systemUTC())
+                .cancellation(cancellation).out(ps).err(ps).host("h").build(),
                 new WatchLoop.Options(interval, maxCycles), actions);
     }
 

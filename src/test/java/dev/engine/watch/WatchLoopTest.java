@@ -101,9 +101,10 @@ class WatchLoopTest {
             }
         };
         PrintStream ps = new PrintStream(out, true, StandardCharsets.UTF_8);
-        return new WatchLoop(new WatchLoop.Parts(order, state, audit, converger, checks, prepared::incrementAndGet,
-                () -> Optional.of(pending.get()), notifier, new WatchMetrics(audit.file()), Clock.systemUTC(), cancellation,
-                ps, ps, "lab-host"), new WatchLoop.Options(interval, maxCycles));
+        return new WatchLoop(WatchLoop.Parts.builder().order(order).state(state).audit(audit).converger(converger).checks(checks)
+                .beforeConverging(prepared::incrementAndGet).pendingAiCommits(() -> Optional.of(pending.get()))
+                .notifier(notifier).metrics(new WatchMetrics(audit.file())).clock(Clock.systemUTC()).cancellation(cancellation)
+                .out(ps).err(ps).host("lab-host").build(), new WatchLoop.Options(interval, maxCycles));
     }
 
     List<AuditEvent> events(String event) throws IOException {
@@ -163,9 +164,10 @@ class WatchLoopTest {
         loop.cycle(1);
         verdicts.put("talos", new ArrayDeque<>(List.of(new Drift.Verdict.Drifted("talosctl health", 3, "drift: talosctl health exited 3", null))));
         // a converger that fails without touching the reason, to see the one drift left
-        WatchLoop failing = new WatchLoop(new WatchLoop.Parts(order, state, audit, s -> new ConvergenceLoop.Report(s.name(), StageStatus.FAILED,
-                "exit code 1"), s -> verdicts.get(s.name()).poll(), () -> { }, () -> Optional.empty(), Notifier.NONE,
-                new WatchMetrics(audit.file()), Clock.systemUTC(), cancellation, new PrintStream(out), new PrintStream(out), "h"),
+        WatchLoop failing = new WatchLoop(WatchLoop.Parts.builder().order(order).state(state).audit(audit)
+                .converger(s -> new ConvergenceLoop.Report(s.name(), StageStatus.FAILED, "exit code 1"))
+                .checks(s -> verdicts.get(s.name()).poll()).metrics(new WatchMetrics(audit.file())).clock(Clock.systemUTC())
+                .cancellation(cancellation).out(new PrintStream(out)).err(new PrintStream(out)).host("h").build(),
                 new WatchLoop.Options(Duration.ofMinutes(5), 0));
 
         failing.cycle(2);

@@ -44,8 +44,9 @@ class SshStageRunnerTest {
     }
 
     private StageResult run(StageSpec stage, SshOptions ssh, Cancellation cancellation) throws Exception {
-        StageRunner runner = new StageRunner(new StageRunner.Options(workspace, Map.of("PATH", System.getenv("PATH")),
-                Duration.ofMinutes(2), false, false, new PrintStream(new ByteArrayOutputStream()), Clock.systemUTC(), ssh));
+        StageRunner runner = new StageRunner(StageRunner.Options.builder().cwd(workspace).env(Map.of("PATH", System.getenv("PATH")))
+                .defaultTimeout(Duration.ofMinutes(2)).console(new PrintStream(new ByteArrayOutputStream()))
+                .clock(Clock.systemUTC()).ssh(ssh).uncontained().build());
         return runner.run(stage, 1, logs, cancellation);
     }
 
