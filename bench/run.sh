@@ -62,10 +62,6 @@ java -XX:ArchiveClassesAtExit="$jsa" -jar "$jar" --workspace "$home" status >/de
 if [ -f "$jsa" ]; then
   time_cmd "engine status, full jar, flags + AppCDS" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$jsa" -- status
 fi
-lean="$root/target/engine-lean.jar"
-ljsa="$root/target/engine-lean-bench.jsa"
-java -XX:ArchiveClassesAtExit="$ljsa" -jar "$lean" --workspace "$home" status >/dev/null 2>&1 || true
-jar="$lean" time_cmd "engine status, lean jar, flags + AppCDS" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:SharedArchiveFile="$ljsa" -- status
 time_launcher() { # label, engine args...
   local label="$1"; shift
   local xs=()
@@ -77,9 +73,9 @@ time_launcher() { # label, engine args...
   sorted=($(printf '%s\n' "${xs[@]}" | sort -n))
   printf '   %-52s median %5d ms  min %5d  max %5d\n' "$label" "${sorted[5]}" "${sorted[0]}" "${sorted[9]}"
 }
-time_launcher "./engine status (what users run: launcher, lean, CDS)" status
+time_launcher "./engine status (what users run: launcher, CDS)" status
 time_cmd "engine --help, full jar, plain JVM (before)" -Xshare:auto -- --help
-time_launcher "./engine --help (launcher, lean, CDS)" --help
+time_launcher "./engine --help (launcher, CDS)" --help
 rm -rf "$floor"
 
 quick=0; for a in "$@"; do [ "$a" = "--quick" ] && quick=1; done
