@@ -38,7 +38,7 @@ public final class PatchCommitBench {
                 new AuditLog(home.resolve("state"), Clock.systemUTC()), Optional.empty()));
         double[] ms = new double[runs];
         for (int r = -2; r < runs; r++) {
-            String diff = threeFileDiff(r + 2);
+            String diff = threeFileDiff(r + 2, files);
             long s = System.nanoTime();
             PatchLanding.Result result = landing.land(new PatchLanding.Proposal(PatchLanding.Source.MODEL, "apps", "0123456789ab",
                     diff, "bench " + r, Optional.empty()), home.resolve("patches/bench_" + (r + 2) + "_patch.diff"));
@@ -56,9 +56,10 @@ public final class PatchCommitBench {
     }
 
     /** Every run edits the same three files one line further down, on top of the previous run's commit. */
-    private static String threeFileDiff(int run) {
+    private static String threeFileDiff(int run, int files) {
         StringBuilder d = new StringBuilder();
-        for (int f : new int[] {17, 4242, 9001}) {
+        // early, middle and late files of the tree, whatever its size (--quick builds 2,000)
+        for (int f : new int[] {17, files * 42 / 100 + 42, files * 9 / 10 + 1}) {
             String path = path(f);
             int line = run + 2;
             d.append("--- a/").append(path).append("\n+++ b/").append(path).append('\n');
