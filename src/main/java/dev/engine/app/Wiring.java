@@ -69,7 +69,8 @@ public final class Wiring implements AutoCloseable {
         // shared with the audit trail and the state the session writes.
         this.redactor = s.redactor();
         this.checkout = StageClone.at(s.layout().workspace(), s.layout().checkoutDir(), s.layout().home(), "main");
-        this.sandbox = Sandbox.locate(s.settings().sandboxBwrap(), io.env());
+        this.sandbox = Sandbox.locate(s.settings().sandboxBwrap(), io.env())
+                .rememberingTrialIn(s.layout().stateDir().resolve(Sandbox.PROBE_FILE), true);
         this.processes = new ProcessRunner(sandbox);
         this.cases = CaseAssembler.builder().state(s.state()).audit(s.audit()).map(s.map())
                 .memo(CaseAssembler.readMemo(s.layout().memo())).settings(s.settings()).home(s.layout().home())

@@ -69,7 +69,8 @@ final class StatusCommand implements Callable<Integer> {
         }
         Session s = Sessions.open(root);
         // One sandbox for every redraw of -w: finding out whether bubblewrap works starts a process.
-        Sandbox sandbox = Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env());
+        Sandbox sandbox = Sandbox.locate(s.settings().sandboxBwrap(), root.ctx.env())
+                .rememberingTrialIn(s.layout().stateDir().resolve(Sandbox.PROBE_FILE), false);
         if (!watch) {
             root.ctx.out().print(render(s, sandbox, format));
             return 0;

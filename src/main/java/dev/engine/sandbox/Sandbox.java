@@ -20,13 +20,28 @@ import java.util.concurrent.TimeUnit;
  * binary and a kernel that refuses user namespaces both show up as "unavailable", with why.
  */
 public final class Sandbox {
+    /** Where, in the home's {@code state/}, a successful trial is remembered. */
+    public static final String PROBE_FILE = "sandbox_probe";
     private final Optional<Path> bwrap;
     private final String missingWhy;
+    private final Optional<ProbeCache> cache;
     private Optional<String> problem;
 
-    private Sandbox(Optional<Path> bwrap, String missingWhy) {
+    private Sandbox(Optional<Path> bwrap, String missingWhy, Optional<ProbeCache> cache) {
         this.bwrap = bwrap;
         this.missingWhy = missingWhy;
+        this.cache = cache;
+    }
+
+    /**
+     * The same sandbox, remembering a successful trial run in {@code cacheFile} for later
+     * processes of this boot (a trial costs a bubblewrap start, ~18 ms of every {@code engine run}).
+     * Only success is remembered, under a key of everything that decides it (see {@link ProbeCache}).
+     *
+     * @param write false for read-only commands: they use a remembered result but never write one
+     */
+    public Sandbox rememberingTrialIn(Path cacheFile, boolean write) {
+        return new Sandbox(bwrap, missingWhy, Optional.of(new ProbeCache(cacheFile, write)));
     }
 
     /**
@@ -34,7 +49,7 @@ public final class Sandbox {
      */
     public static Sandbox locate(String program, Map<String, String> env) {
         if (program == null || program.isBlank() || program.equals("off")) {
-            return new Sandbox(Optional.empty(), "the sandbox is turned off (sandbox_bwrap: off)");
+            return new Sandbox(Optional.empty(), "the sandbox is turned off (sandbox_bwrap: off)", Optional.empty());
         }
         Optional<Path> found = program.contains("/") ? Optional.of(Path.of(program)).filter(Files::isExecutable)
                 : onPath(program, env.getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin"));
@@ -43,12 +58,12 @@ public final class Sandbox {
             found = Optional.of(Path.of("/usr/bin/bwrap")).filter(Files::isExecutable);
         }
         return new Sandbox(found, "bubblewrap (" + program + ") is not installed; install the Debian package bubblewrap"
-                + " (apt-get install bubblewrap)");
+                + " (apt-get install bubblewrap)", Optional.empty());
     }
 
     /** A sandbox that is never available (for tests and for `sandbox: off` everywhere). */
     public static Sandbox unavailable(String why) {
-        return new Sandbox(Optional.empty(), why);
+        return new Sandbox(Optional.empty(), why, Optional.empty());
     }
 
     /** Empty when processes can be contained here; else why not and how to fix it. Probed once. */
@@ -67,6 +82,19 @@ public final class Sandbox {
         if (bwrap.isEmpty()) {
             return Optional.of(missingWhy);
         }
+        Optional<String> key = cache.flatMap(c -> ProbeCache.key(bwrap.get(), base()));
+        if (key.isPresent() && cache.get().holds(key.get())) {
+            return Optional.empty();
+        }
+        Optional<String> found = trial();
+        if (found.isEmpty() && key.isPresent()) {
+            cache.get().remember(key.get());
+        }
+        return found;
+    }
+
+    /** Runs {@code sh -c 'exit 0'} in a sandbox: empty when it worked, else why not. */
+    private Optional<String> trial() {
         List<String> argv = new ArrayList<>(base());
         argv.add("--");
         argv.add("/bin/sh");
