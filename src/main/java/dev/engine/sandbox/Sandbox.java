@@ -7,9 +7,11 @@ import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -144,12 +146,17 @@ public final class Sandbox {
         List<String> out = base();
         // Real paths throughout: bubblewrap mounts on what a path resolves to, and a hidden folder
         // reached through a symlinked parent must still be the one hidden.
+        // The read-only root already shows everything but the private /tmp: only what lies under
+        // /tmp is bound again (each bind is a mount bubblewrap makes on every start).
+        Set<String> shown = new LinkedHashSet<>();
+        String tmp = real(Path.of("/tmp")).orElse("/tmp");
         for (Path v : c.visible()) {
-            real(v).ifPresent(p -> {
-                out.add("--ro-bind");
-                out.add(p);
-                out.add(p);
-            });
+            real(v).filter(p -> under(p, "/tmp") || under(p, tmp)).ifPresent(shown::add);
+        }
+        for (String p : shown) {
+            out.add("--ro-bind");
+            out.add(p);
+            out.add(p);
         }
         List<String> hidden = new ArrayList<>();
         for (Path h : c.hidden()) {
@@ -194,6 +201,10 @@ public final class Sandbox {
     /** What {@code validate} and {@code status} say about the sandbox. */
     public String describe() {
         return problem().map(p -> "unavailable: " + p).orElse("bubblewrap " + bwrap.map(Path::toString).orElse("?"));
+    }
+
+    private static boolean under(String path, String dir) {
+        return path.equals(dir) || path.startsWith(dir.endsWith("/") ? dir : dir + "/");
     }
 
     private static Optional<String> real(Path p) {

@@ -139,4 +139,20 @@ class SandboxTest {
         Sandbox notOnPath = Sandbox.locate("bwrap-that-is-not-there", Map.of("PATH", tmp.toString()));
         assertThat(notOnPath.problem()).isPresent();
     }
+
+    @Test
+    void pathsTheReadOnlyRootAlreadyShowsAreNotMountedAgainWhileOnesUnderThePrivateTmpAreOnce() throws IOException {
+        Sandbox bwrap = Bwrap.require();
+        Containment c = Containment.of(List.of(Path.of("/usr/bin"), Path.of("/usr/bin"), tmp, tmp, Path.of("/bin")),
+                List.of(state), List.of(), List.of(clone));
+        List<String> argv = bwrap.wrap(List.of("true"), c, clone);
+        String joined = String.join(" ", argv);
+        assertThat(joined).doesNotContain("--ro-bind /usr/bin").doesNotContain("--ro-bind /bin");
+        String shown = "--ro-bind " + tmp.toRealPath() + " " + tmp.toRealPath();
+        assertThat(joined.indexOf(shown)).isNotNegative().isEqualTo(joined.lastIndexOf(shown));
+        // and what is bound once is still seen: the workspace under /tmp, programs from /usr/bin
+        Files.writeString(tmp.resolve("seen.txt"), "here\n");
+        Result r = run("cat " + tmp.resolve("seen.txt") + " && /usr/bin/true && echo ok");
+        assertThat(r.out()).contains("here", "ok");
+    }
 }
