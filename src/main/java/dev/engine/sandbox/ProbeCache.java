@@ -1,11 +1,11 @@
 package dev.engine.sandbox;
 
+import dev.engine.state.AtomicFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -88,10 +88,8 @@ final class ProbeCache {
             return;
         }
         try {
-            Files.createDirectories(file.getParent());
-            Path tmp = file.resolveSibling("." + file.getFileName() + ".tmp");
-            Files.writeString(tmp, "ok " + key + "\n", StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            // a lost record only costs a trial: the rename need not survive a power loss
+            AtomicFiles.write(file, ("ok " + key + "\n").getBytes(StandardCharsets.UTF_8), AtomicFiles.Sync.CONTENT);
         } catch (IOException e) {
             // next process tries again
         }
