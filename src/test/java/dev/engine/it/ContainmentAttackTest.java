@@ -161,12 +161,17 @@ class ContainmentAttackTest {
         EngineProcess approve = w.start("review", "approve", held);
         assertThat(approve.waitFor(Duration.ofSeconds(60))).as(approve.describe()).isZero();
         Snapshot approved = snapshot();
+        List<Path> earlierLogs = w.logs("s");
+        int earlierAttempts = w.auditEvents("s", "attempt_finished").size();
         EngineProcess after = w.startViaLauncher("run", "s");
         assertThat(after.waitFor(Duration.ofSeconds(120))).as(after.describe()).isEqualTo(1);
         String log = allLogs();
         assertThat(log).contains("HOSTILE-RAN", "ATTACK environ: nothing", "ATTACK exfil-file: denied", "ATTACK env-link: denied",
-                "ATTACK hook: denied", "ATTACK worktree: denied", "ATTACK push: denied", "ATTACK redaction-key: denied");
+                "ATTACK hook: denied", "ATTACK worktree: denied", "ATTACK push: denied", "ATTACK redaction-key: denied",
+                "ATTACK commit: denied", "ATTACK move-main: denied", "ATTACK git-config: denied", "ATTACK runtime: kept");
         assertThat(log).doesNotContain("ATTACK wrote", "ATTACK state: reset", "ATTACK fd:");
+        assertThat(earlierLogs).isNotEmpty().allSatisfy(p -> assertThat(p).as("an earlier log, after its rm -rf").exists());
+        assertThat(w.auditEvents("s", "attempt_finished")).as("so does the audit trail").hasSize(earlierAttempts + 1);
         assertThat(snapshot()).isEqualTo(approved);
         assertThat(w.run().resolve("captured")).doesNotExist();
         assertThat(w.run().resolve("hook-ran")).doesNotExist();
