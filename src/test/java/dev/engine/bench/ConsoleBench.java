@@ -32,9 +32,9 @@ public final class ConsoleBench {
         Process console = new ProcessBuilder(launcher.toString(), "console", "--listen", "127.0.0.1:0").directory(ws.toFile())
                 .redirectErrorStream(true).redirectOutput(out.toFile()).start();
         try {
-            Matcher m = awaitUrl(out, console);
-            int port = Integer.parseInt(m.group(2));
-            String cookie = "engine_console_" + port + "=" + m.group(3);
+            List<String> portAndCookie = cookieAndPort(out, console);
+            int port = Integer.parseInt(portAndCookie.get(0));
+            String cookie = portAndCookie.get(1);
             System.out.println("engine console, 6 stages, 10,000 audit lines; first byte and whole page, median of "
                     + rounds + " after 10 warm-up");
             System.out.printf("%-22s %16s %10s %16s %12s%n", "page", "first byte (ms)", "min", "whole page (ms)", "bytes");
